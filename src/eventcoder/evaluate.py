@@ -1,0 +1,217 @@
+"""``eventcoder evaluate GOLD PRED``: trigger and argument P/R/F1 against gold events.
+
+* Documents are aligned by id (``doc``, ``meta.doc``, ``id`` or ``meta.id``) and each line's
+  ``meta.offset``, so predictions made per paragraph or sentence score against whole-document
+  gold; lines without an id align by their text.
+* A trigger matches a gold trigger of the same type whose span overlaps (one-to-one, largest
+  overlap first). Arguments match by role and overlap within matched events; arguments of
+  unmatched events count as errors.
+* Real events (asserted, planned) are scored apart from irrealis ones (negated,
+  hypothetical): a prediction that marks an irrealis gold event asserted or planned is a false
+  positive, and ``irrealis_claimed_as_real`` counts them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .errors import InputError
+from .inputs import doc_id, parse_jsonl_line
+from .schema import REAL_MODALITIES, Registry
+from .tasks import events_from_task
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
+    def as_dict(self) -> dict:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+@dataclass
+class Scores:
+    triggers: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    arguments: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    irrealis: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    irrealis_claimed_as_real: int = 0
+    modality_right: int = 0
+    modality_total: int = 0
+    documents: int = 0
+
+
+def _text_key(text: str) -> str:
+    return "text:" + hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _events(obj: dict, registry: Registry) -> list[dict]:
+    if "events" in obj:
+        return obj["events"]
+    return events_from_task(obj, registry)
+
+
+def _shifted(event: dict, offset: int) -> dict:
+    def shift(m: dict) -> dict:
+        return {**m, "start": m["start"] + offset, "end": m["end"] + offset}
+
+    return {**event, "trigger": shift(event["trigger"]), "arguments": [shift(a) for a in event.get("arguments", [])]}
+
+
+@dataclass
+class Documents:
+    """Events per document key (in file order), and each whole-text line's text key."""
+
+    events: dict[str, list[dict]] = field(default_factory=dict)
+    by_text: dict[str, str] = field(default_factory=dict)
+
+    def find(self, key: str, text_key: str | None) -> list[dict]:
+        if key in self.events:
+            return self.events[key]
+        other = self.by_text.get(text_key) if text_key else None
+        return self.events.get(other, []) if other else []
+
+
+def load_events(path: str, registry: Registry) -> Documents:
+    """Events at document offsets per document, from a gold or task JSONL file."""
+    docs = Documents()
+    if not Path(path).is_file():
+        raise InputError(path, 0, "no such file")
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            obj = parse_jsonl_line(raw, path, number)
+            if obj is None:
+                continue
+            if not isinstance(obj.get("text"), str):
+                raise InputError(path, number, 'no "text" field')
+            if "events" not in obj and "spans" not in obj:
+                raise InputError(path, number, 'no "events" (or "spans") field')
+            meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+            text_key = _text_key(obj["text"])
+            key = doc_id(obj) or text_key
+            offset = meta.get("offset", 0) if isinstance(meta.get("offset"), int) else 0
+            docs.events.setdefault(key, []).extend(_shifted(e, offset) for e in _events(obj, registry))
+            if offset == 0:
+                docs.by_text.setdefault(text_key, key)
+    return docs
+
+
+def _overlap(a: dict, b: dict) -> int:
+    return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
+
+
+def _match(preds: list[dict], golds: list[dict], same=lambda p, g: True) -> list[tuple[int, int]]:
+    """One-to-one matches of overlapping items, largest overlap first."""
+    candidates = []
+    for i, p in enumerate(preds):
+        for j, g in enumerate(golds):
+            size = _overlap(p, g)
+            if size and same(p, g):
+                candidates.append((-size, i, j))
+    used_p, used_g, pairs = set(), set(), []
+    for _, i, j in sorted(candidates):
+        if i not in used_p and j not in used_g:
+            used_p.add(i), used_g.add(j), pairs.append((i, j))
+    return pairs
+
+
+def _is_real(event: dict) -> bool:
+    return event.get("modality", "asserted") in REAL_MODALITIES
+
+
+def score_document(golds: list[dict], preds: list[dict], scores: Scores) -> None:
+    def triggers(events):
+        return [{**e["trigger"], "label": e["label"]} for e in events]
+
+    same_type = lambda p, g: p["label"] == g["label"]  # noqa: E731
+    for real in (True, False):
+        gold = [e for e in golds if _is_real(e) == real]
+        pred = [e for e in preds if _is_real(e) == real]
+        pairs = _match(triggers(pred), triggers(gold), same_type)
+        table = scores.triggers if real else scores.irrealis
+        for i, j in pairs:
+            table[gold[j]["label"]].tp += 1
+        matched_p, matched_g = {i for i, _ in pairs}, {j for _, j in pairs}
+        for i, event in enumerate(pred):
+            if i not in matched_p:
+                table[event["label"]].fp += 1
+        for j, event in enumerate(gold):
+            if j not in matched_g:
+                table[event["label"]].fn += 1
+        if not real:
+            continue
+        for i, j in pairs:
+            scores.modality_total += 1
+            scores.modality_right += pred[i].get("modality", "asserted") == gold[j].get("modality", "asserted")
+            p_args, g_args = pred[i].get("arguments", []), gold[j].get("arguments", [])
+            arg_pairs = _match(p_args, g_args, lambda p, g: p["role"] == g["role"])
+            counts = scores.arguments[gold[j]["label"]]
+            counts.tp += len(arg_pairs)
+            counts.fp += len(p_args) - len(arg_pairs)
+            counts.fn += len(g_args) - len(arg_pairs)
+        for i, event in enumerate(pred):
+            if i not in matched_p:
+                scores.arguments[event["label"]].fp += len(event.get("arguments", []))
+        for j, event in enumerate(gold):
+            if j not in matched_g:
+                scores.arguments[event["label"]].fn += len(event.get("arguments", []))
+        # real predictions sitting on irrealis gold events: the error users must never see
+        unreal = triggers([e for e in golds if not _is_real(e)])
+        unmatched = [t for i, t in enumerate(triggers(pred)) if i not in matched_p]
+        scores.irrealis_claimed_as_real += len(_match(unmatched, unreal, same_type))
+
+
+def evaluate(gold_path: str, pred_path: str, registry: Registry) -> dict:
+    """Score the predictions in ``pred_path`` against the gold events in ``gold_path``."""
+    gold = load_events(gold_path, registry)
+    pred = load_events(pred_path, registry)
+    text_keys = {key: text_key for text_key, key in gold.by_text.items()}
+    scores = Scores()
+    for key, events in gold.events.items():
+        scores.documents += 1
+        score_document(events, pred.find(key, text_keys.get(key)), scores)
+    return report(scores, registry)
+
+
+def _total(table: dict[str, Counts], labels: Iterable[str]) -> Counts:
+    total = Counts()
+    for label in labels:
+        total.add(table.get(label, Counts()))
+    return total
+
+
+def report(scores: Scores, registry: Registry) -> dict:
+    labels = [t for t in registry.types if t in scores.triggers or t in scores.irrealis] or list(registry.types)
+    extra = sorted(set(scores.triggers) - set(registry.types))
+    labels += extra
+    per_type = {
+        label: {
+            "triggers": scores.triggers.get(label, Counts()).as_dict(),
+            "arguments": scores.arguments.get(label, Counts()).as_dict(),
+            "irrealis": scores.irrealis.get(label, Counts()).as_dict(),
+        }
+        for label in labels
+    }
+    present = [l for l in labels if sum(vars(scores.triggers.get(l, Counts())).values())]
+    macro = sum(per_type[l]["triggers"]["f1"] for l in present) / len(present) if present else 0.0
+    return {
+        "documents": scores.documents,
+        "triggers": _total(scores.triggers, labels).as_dict(),
+        "triggers_macro_f1": round(macro, 4),
+        "arguments": _total(scores.arguments, labels).as_dict(),
+        "irrealis": _total(scores.irrealis, labels).as_dict(),
+        "irrealis_claimed_as_real": scores.irrealis_claimed_as_real,
+        "modality_accuracy": round(scores.modality_right / scores.modality_total, 4) if scores.modality_total else None,
+        "per_type": per_type,
+    }

@@ -1,0 +1,1 @@
+"""The rule-backed extractor: spaCy Matcher / DependencyMatcher patterns read from JSON files."""
