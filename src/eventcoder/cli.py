@@ -48,6 +48,13 @@ def extract(
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Units per batch."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip bad input lines (counted) instead of stopping."),
     patterns: Optional[List[Path]] = typer.Option(None, "--patterns", help="Folder of rule pattern files replacing the built-in ones (repeatable)."),
+    llm_model: Optional[str] = typer.Option(None, "--llm-model", help="llm: model name at the OpenAI-compatible server."),
+    llm_base_url: Optional[str] = typer.Option(None, "--llm-base-url", help="llm: base URL of an OpenAI-compatible server (default: OpenAI)."),
+    llm_config: Optional[Path] = typer.Option(None, "--llm-config", help="llm: a spacy-llm config file (any spacy-llm model)."),
+    llm_examples: Optional[Path] = typer.Option(None, "--llm-examples", help="llm: few-shot examples, gold JSONL."),
+    llm_cache: Optional[Path] = typer.Option(None, "--llm-cache", help="llm: cache file of responses."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="llm: do not read or write the response cache."),
+    llm_concurrency: Optional[int] = typer.Option(None, "--llm-concurrency", min=1, help="llm: requests in flight at once."),
 ) -> None:
     """Propose events for INPUT texts and write Prodigy-format tasks, one per line.
 
@@ -64,6 +71,14 @@ def extract(
     options = {}
     if patterns:
         options["patterns"] = tuple(str(p) for p in patterns)
+    for key, value in {
+        "llm_model": llm_model, "llm_base_url": llm_base_url, "llm_config": llm_config,
+        "llm_examples": llm_examples, "llm_cache": llm_cache, "llm_concurrency": llm_concurrency,
+    }.items():
+        if value is not None:
+            options[key] = str(value) if isinstance(value, Path) else value
+    if no_cache:
+        options["llm_no_cache"] = True
     config = ExtractConfig(
         extractors=_split_names(extractor),
         unit=unit,

@@ -64,8 +64,8 @@ def make_plugin_manager(errors: dict[str, str] | None = None) -> pluggy.PluginMa
 def _call_each(pm: pluggy.PluginManager, hook_name: str, make_register: Callable, errors: dict) -> None:
     """Call ``hook_name`` on each plugin separately, so errors carry the plugin's name."""
     hook = getattr(pm.hook, hook_name)
-    # get_hookimpls() lists in reverse call order; registration order is more predictable.
-    for impl in reversed(hook.get_hookimpls()):
+    # get_hookimpls() lists in registration order: built-in plugins first, then outside ones.
+    for impl in hook.get_hookimpls():
         plugin = impl.plugin_name
         if plugin in errors:
             continue
