@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -20,8 +19,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Find political and diplomatic events in news text and feed them into annotation.",
 )
-err = Console(stderr=True)
 out = Console()
+
+
+def say(message: str) -> None:
+    """One plain line on stderr (rich would wrap it when piped)."""
+    print(message, file=sys.stderr)
 
 
 def _registry():
@@ -29,7 +32,7 @@ def _registry():
 
     registry = get_registry()
     for plugin, message in registry.errors.items():
-        err.print(f"eventcoder: plugin {plugin!r} skipped: {message}", markup=False, highlight=False)
+        say(f"eventcoder: plugin {plugin!r} skipped: {message}")
     return registry
 
 
@@ -88,13 +91,13 @@ def extract(
     )
 
     def report_skip(error: InputError) -> None:
-        err.print(f"skipped {error}", markup=False, highlight=False)
+        say(f"skipped {error}")
 
     stats = run_extract(inputs, output, config, n_process=n_process, skip_invalid=skip_invalid, on_skip=report_skip)
     summary = f"{stats.documents} documents -> {stats.tasks} tasks in {output}"
     if stats.skipped:
         summary += f"; {stats.skipped} invalid input(s) skipped"
-    err.print(summary, markup=False, highlight=False)
+    say(summary)
 
 
 @app.command()
@@ -115,13 +118,13 @@ def validate(
     lines = 0
     for number, problem in validate_file(file, registry, kind):
         bad_lines.add(number)
-        err.print(f"{file}:{number}: {problem}", markup=False, highlight=False)
+        say(f"{file}:{number}: {problem}")
     with open(file, "rb") as handle:
         lines = sum(1 for raw in handle if raw.strip())
     if bad_lines:
-        err.print(f"{file}: {len(bad_lines)} of {lines} lines invalid", markup=False, highlight=False)
+        say(f"{file}: {len(bad_lines)} of {lines} lines invalid")
         raise typer.Exit(1)
-    err.print(f"{file}: {lines} lines valid", markup=False, highlight=False)
+    say(f"{file}: {lines} lines valid")
 
 
 def _table(result: dict) -> Table:
@@ -215,7 +218,7 @@ def schemas(write: Optional[Path] = typer.Option(None, "--write", help="Write th
 
     if write:
         for path in write_schemas(write):
-            err.print(f"wrote {path}", markup=False, highlight=False)
+            say(f"wrote {path}")
     else:
         print(json.dumps(all_schemas(), indent=2, ensure_ascii=False))
 
@@ -223,18 +226,21 @@ def schemas(write: Optional[Path] = typer.Option(None, "--write", help="Write th
 def main(argv: Optional[list[str]] = None) -> None:
     """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode click returns the code of a typer.Exit instead of exiting.
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except UserError as exc:
         print(f"eventcoder: {exc}" if not isinstance(exc, InputError) else str(exc), file=sys.stderr)
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         print("Aborted.", file=sys.stderr)
         sys.exit(130)
+    except typer.TyperException as exc:  # usage errors: typer prints them like click does
+        exc.show()
+        sys.exit(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         sys.exit(130)

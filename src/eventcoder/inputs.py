@@ -76,12 +76,15 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
 
 
 def input_size(inputs: Iterable[str]) -> int | None:
-    """Total bytes of the inputs, or None when unknown (stdin)."""
+    """Total bytes of the inputs, or None when unknown (stdin, or a bad input reported later)."""
     total = 0
-    for name in expand_inputs(inputs):
-        if name == STDIN:
-            return None
-        total += os.path.getsize(name)
+    try:
+        for name in expand_inputs(inputs):
+            if name == STDIN:
+                return None
+            total += os.path.getsize(name)
+    except (InputError, OSError):
+        return None
     return total
 
 
@@ -167,27 +170,34 @@ def _sniff_stdin() -> tuple[BinaryIO, str]:
 
 def read_inputs(inputs: Iterable[str], on_error: Callable[[InputError], None] | None = None) -> Iterator[Record]:
     """Every document of every input, lazily, in order."""
-    for path in expand_inputs(inputs):
+
+    def report(error: InputError) -> None:
+        if on_error is None:
+            raise error
+        on_error(error)
+
+    for name in inputs:
         try:
-            if path == STDIN:
-                stream, fmt = _sniff_stdin()
-                path_name = "<stdin>"
-            else:
-                stream, fmt, path_name = _open_binary(path), _format_of(path), path
-            try:
-                if fmt == "jsonl":
-                    yield from read_jsonl_file(stream, path_name, on_error)
-                else:
-                    yield from read_text_file(stream, path_name)
-            finally:
-                if path != STDIN:
-                    stream.close()
+            paths = list(expand_inputs([name]))
         except InputError as exc:
-            if on_error is None:
-                raise
-            on_error(exc)
-        except (OSError, EOFError) as exc:  # unreadable file, broken gzip
-            error = InputError(path, 0, f"cannot read: {exc}")
-            if on_error is None:
-                raise error from None
-            on_error(error)
+            report(exc)
+            continue
+        for path in paths:
+            try:
+                yield from _read_one(path, on_error)
+            except InputError as exc:
+                report(exc)
+            except (OSError, EOFError) as exc:  # unreadable file, broken gzip
+                report(InputError(path, 0, f"cannot read: {exc}"))
+
+
+def _read_one(path: str, on_error: Callable[[InputError], None] | None) -> Iterator[Record]:
+    if path == STDIN:
+        stream, fmt = _sniff_stdin()
+        yield from (read_jsonl_file(stream, "<stdin>", on_error) if fmt == "jsonl" else read_text_file(stream, "<stdin>"))
+        return
+    with _open_binary(path) as stream:
+        if _format_of(path) == "jsonl":
+            yield from read_jsonl_file(stream, path, on_error)
+        else:
+            yield from read_text_file(stream, path)
