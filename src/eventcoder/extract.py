@@ -47,10 +47,7 @@ class ExtractConfig:
 @dataclass
 class ExtractStats:
     documents: int = 0
-    units: int = 0
     tasks: int = 0
-    events: int = 0
-    words: int = 0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
