@@ -156,3 +156,33 @@ def test_two_processes_give_identical_output(tmp_path):
     extract([str(SEEDS)], str(one), config, n_process=1)
     extract([str(SEEDS)], str(two), config, n_process=2)
     assert one.read_bytes() == two.read_bytes()
+
+
+def test_progress_bar_shows_on_a_terminal(tmp_path):
+    """With stderr on a pseudo-terminal the run draws a progress bar."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.jsonl"
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eventcoder", "extract", str(SEEDS), "-o", str(out)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=secondary, cwd=ROOT,
+        env={**os.environ, "COLUMNS": "120", "TERM": "xterm"},
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=120) == 0
+    os.close(primary)
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert "extract" in screen and "docs" in screen and "\x1b[" in screen  # drawn with terminal codes
