@@ -91,7 +91,9 @@ def task_errors(task: dict, registry: Registry) -> Iterator[str]:
     for a, b in zip(ordered, ordered[1:]):
         if b["start"] < a["end"]:
             yield f"spans: {a['start']}-{a['end']} overlaps {b['start']}-{b['end']}"
-    span_keys = {(s["start"], s["end"]) for s in spans}
+    # A reviewer may relabel a span after a relation was drawn: the span's own label counts.
+    span_labels = {(s["start"], s["end"]): s["label"] for s in spans}
+    span_keys = set(span_labels)
     for key in ("relations", "overlapping_relations"):
         for i, rel in enumerate(task.get(key, [])):
             where = f"{key}/{i}"
@@ -102,9 +104,10 @@ def task_errors(task: dict, registry: Registry) -> Iterator[str]:
                 yield f"{where}: head {rel['head']} should be the last token of head_span ({head['token_end']})"
             if rel["child"] != child["token_end"]:
                 yield f"{where}: child {rel['child']} should be the last token of child_span ({child['token_end']})"
-            etype = registry.types.get(head["label"])
+            head_label = span_labels.get((head["start"], head["end"]), head["label"])
+            etype = registry.types.get(head_label)
             if etype is None:
-                yield f"{where}: head span label {head['label']!r} is not an event type"
+                yield f"{where}: head span label {head_label!r} is not an event type"
             elif etype.role(rel["label"]) is None:
                 yield f"{where}: {etype.name} has no role {rel['label']!r}"
             if (head["start"], head["end"]) not in span_keys:

@@ -1,0 +1,89 @@
+"""Prodigy answers: ``prodigy db-out DATASET`` JSONL, or answer dicts from anywhere else.
+
+Each answer is a task (text, tokens, spans, relations, ...) as the annotator left it, plus
+``answer`` (accept, reject or ignore), ``_annotator_id`` / ``_session_id`` and
+``_timestamp``. Answers travel with the place they came from, so every problem can be
+reported as ``FILE:LINE``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple, Sequence
+
+from ..errors import InputError
+from ..hashing import input_hash
+from ..inputs import STDIN, parse_jsonl_line
+
+ANSWERS = ("accept", "reject", "ignore")
+
+
+class Answer(NamedTuple):
+    """One answer and where it came from (a file and line, or a database and row)."""
+
+    path: str
+    line: int
+    task: dict
+
+
+def read_answers(path: str) -> Iterator[Answer]:
+    """The answers in a ``db-out`` JSONL file (``-``: stdin), lazily."""
+    if path != STDIN and not Path(path).is_file():
+        raise InputError(path, 0, "no such file")
+    name = "<stdin>" if path == STDIN else path
+    handle = sys.stdin.buffer if path == STDIN else open(path, "rb")
+    try:
+        for number, raw in enumerate(handle, start=1):
+            task = parse_jsonl_line(raw, name, number)
+            if task is not None:
+                yield Answer(name, number, task)
+    finally:
+        if path != STDIN:
+            handle.close()
+
+
+def answers_of(items: Iterable[Answer | dict], source: str = "<answers>") -> Iterator[Answer]:
+    """Answers as they are, and plain answer dicts (the review app's) placed at ``source:N``."""
+    for number, item in enumerate(items, start=1):
+        yield item if isinstance(item, Answer) else Answer(source, number, item)
+
+
+def answer_kinds(value: str | Sequence[str]) -> tuple[str, ...]:
+    """``"accept,reject"`` as a tuple; ValueError for anything but accept, reject, ignore."""
+    kinds = tuple(k.strip() for k in (value.split(",") if isinstance(value, str) else value) if k.strip())
+    unknown = [k for k in kinds if k not in ANSWERS]
+    if unknown or not kinds:
+        raise ValueError(f"answers are {', '.join(ANSWERS)}; got {', '.join(unknown) or 'none'}")
+    return kinds
+
+
+def require(answer: Answer) -> dict:
+    """The task of ``answer``; InputError when it is not an answer at all."""
+    task = answer.task
+    if not isinstance(task.get("text"), str):
+        raise InputError(answer.path, answer.line, 'no "text" field')
+    if task.get("answer") not in ANSWERS:
+        raise InputError(answer.path, answer.line, f'"answer" must be one of {", ".join(ANSWERS)}, got {task.get("answer")!r}')
+    if not isinstance(task.get("meta", {}), dict):
+        raise InputError(answer.path, answer.line, '"meta" must be an object')
+    return task
+
+
+def annotator(task: dict) -> str | None:
+    """Who answered: ``_annotator_id``, else ``_session_id``."""
+    for key in ("_annotator_id", "_session_id"):
+        if task.get(key) not in (None, ""):
+            return str(task[key])
+    return None
+
+
+def input_key(task: dict) -> int:
+    """The task's ``_input_hash`` (computed from the text when missing)."""
+    value = task.get("_input_hash")
+    return value if isinstance(value, int) else input_hash(task)
+
+
+def timestamp(task: dict) -> float:
+    value = task.get("_timestamp")
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0

@@ -1,0 +1,98 @@
+"""Lazy task streams for the recipes: news in, tasks out, one small batch at a time.
+
+Inputs are read with ``eventcoder.inputs`` (``.txt`` files, folders, ``.jsonl(.gz)`` with a
+``text`` field, ``-``) or taken from an iterable of dicts, cut into units and run through
+``extract.run_batches``, so the first task is served after one batch however large the input.
+A JSONL file of finished tasks (``eventcoder extract`` or ``events.llm.fetch`` output) is
+served as it stands, each line checked like ``eventcoder validate`` does.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from itertools import islice
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Union
+
+from ..errors import InputError
+from ..extract import ExtractConfig, run_batches
+from ..inputs import DROPPED_KEYS, Record, doc_id, parse_jsonl_line, read_inputs
+from ..schema import Registry
+from ..units import Unit, split_units
+from ..validate import line_errors
+
+#: A path (file, folder, ``-``) or the input documents themselves.
+Source = Union[str, os.PathLike, Iterable[Union[dict, Record]]]
+TASK_FILE_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json")
+
+
+def records_of(source: Source) -> Iterator[Record]:
+    """The documents of ``source``, lazily."""
+    if isinstance(source, (str, os.PathLike)):
+        yield from read_inputs([str(source)])
+        return
+    for number, item in enumerate(source, start=1):
+        if isinstance(item, Record):
+            yield item
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise InputError("<stream>", number, 'expected a dict with a "text" string')
+        meta = dict(item.get("meta") or {})
+        meta.update({k: v for k, v in item.items() if k not in DROPPED_KEYS})
+        meta["doc"] = doc_id(item) or f"stream:{number}"
+        yield Record(text=item["text"], meta=meta)
+
+
+def _batches(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
+    while batch := list(islice(units, size)):
+        yield batch
+
+
+def proposals(source: Source, config: ExtractConfig, n_process: int = 1) -> Iterator[dict]:
+    """Tasks with the proposals of ``config.extractors`` (none: empty tasks), lazily."""
+    units = (unit for record in records_of(source) for unit in split_units(record, config.unit))
+    for lines in run_batches(_batches(units, config.batch_size), config, n_process):
+        for line in lines:
+            yield json.loads(line)
+
+
+def _open(path: str) -> IO[bytes]:
+    return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
+
+
+def is_task_file(source: Source) -> bool:
+    """Whether ``source`` is a JSONL file whose first line is a task (tokens and spans)."""
+    if not isinstance(source, (str, os.PathLike)):
+        return False
+    path = str(source)
+    if not path.endswith(TASK_FILE_SUFFIXES) or not Path(path).is_file():
+        return False
+    with _open(path) as handle:
+        for number, raw in enumerate(handle, start=1):
+            obj = parse_jsonl_line(raw, path, number)
+            if obj is not None:
+                return "tokens" in obj and "spans" in obj
+    return False
+
+
+def read_tasks(path: str, registry: Registry) -> Iterator[dict]:
+    """The tasks in ``path``; InputError at the first invalid line."""
+    with _open(path) as handle:
+        for number, raw in enumerate(handle, start=1):
+            task = parse_jsonl_line(raw, path, number)
+            if task is None:
+                continue
+            problems = line_errors(task, "task", registry)
+            if problems:
+                raise InputError(path, number, problems[0])
+            yield task
+
+
+def task_stream(source: Source, config: ExtractConfig, registry: Registry, n_process: int = 1) -> Iterator[dict]:
+    """Precomputed tasks when ``source`` is a task file, else fresh proposals."""
+    if is_task_file(source):
+        yield from read_tasks(str(source), registry)
+    else:
+        yield from proposals(source, config, n_process)
