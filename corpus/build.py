@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
-"""Build the eventcoder evaluation corpus from corpus/source.txt.
+"""Build the eventcoder corpus from corpus/source.txt and corpus/source_train.txt.
 
-Reads the line-based annotated source (format documented at the top of
-source.txt and in README.md) and writes corpus/dev.jsonl and corpus/test.jsonl
-in the gold format of shared/guidelines.md.
+Reads the line-based annotated sources (format documented at the top of
+source.txt and in README.md) and writes corpus/dev.jsonl, corpus/test.jsonl and
+corpus/train.jsonl in the gold format of shared/guidelines.md.
 
-Stdlib only. Any problem in the source stops the build with
-``source.txt:LINE: problem`` on stderr and exit status 1; nothing is written
-unless the whole source is valid. Output files are written atomically
+source.txt holds the dev and test splits (test is frozen), source_train.txt the
+train split. Each split must come from exactly one source file, so adding
+records to one file can never renumber the records of a split in another.
+IDs are numbered in order within each split.
+
+Stdlib only. Any problem in a source stops the build with
+``FILE:LINE: problem`` on stderr and exit status 1; nothing is written
+unless every source is valid. Output files are written atomically
 (temporary file in the same folder, then os.replace).
 
 Usage:
-    python corpus/build.py            # validate and write dev.jsonl, test.jsonl
+    python corpus/build.py            # validate and write dev.jsonl, test.jsonl, train.jsonl
     python corpus/build.py --stats    # same, then print counts per split
     python corpus/build.py --check    # validate only, write nothing
 """
@@ -40,7 +45,9 @@ ROLES: dict[str, tuple[str, ...]] = {
 # Roles marked `*` in the guidelines: the only ones that may occur more than once.
 REPEATABLE = {"participant", "addressee", "party"}
 MODALITIES = ("asserted", "planned", "negated", "hypothetical")
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "train")
+# Read in this order; records keep their order within a split.
+DEFAULT_SOURCES = ("source.txt", "source_train.txt")
 LABELS = tuple(ROLES)
 
 _OCC_RE = re.compile(r"^(?P<text>.*?)@(?P<n>[0-9]+)$", re.S)
@@ -226,11 +233,12 @@ def parse_event_line(rec: Record, body: str, path, line: int) -> Event:
 
 
 def parse_source(path: Path) -> list[Record]:
-    """Parse and validate the source.
+    """Parse and validate one source file.
 
     Structural problems (bad line, sentence before a split marker) raise
     SourceError at once; problems in event lines are collected and raised
-    together as SourceErrors, so one run lists them all.
+    together as SourceErrors, so one run lists them all. Whether every split
+    has records is checked over all sources by parse_sources().
     """
     errors: list[SourceError] = []
     records: list[Record] = []
@@ -246,7 +254,8 @@ def parse_source(path: Path) -> list[Record]:
         if stripped.startswith("@split"):
             parts = stripped.split()
             if len(parts) != 2 or parts[1] not in SPLITS:
-                raise SourceError(path, lineno, f"split marker must be '@split dev' or '@split test'")
+                allowed = " or ".join(f"'@split {s}'" for s in SPLITS)
+                raise SourceError(path, lineno, f"split marker must be {allowed}")
             split = parts[1]
             current = None
             continue
@@ -256,7 +265,7 @@ def parse_source(path: Path) -> list[Record]:
         body = body.strip()
         if tag == "S":
             if split is None:
-                raise SourceError(path, lineno, "sentence before any '@split dev|test' marker")
+                raise SourceError(path, lineno, f"sentence before any '@split {'|'.join(SPLITS)}' marker")
             if not body:
                 raise SourceError(path, lineno, "empty sentence")
             current = Record(line=lineno, split=split)
@@ -300,9 +309,40 @@ def parse_source(path: Path) -> list[Record]:
                 continue
             seen_triggers.add(key)
             rec.events.append(ev)
-    for split_name in SPLITS:
-        if not any(r.split == split_name for r in records):
-            errors.append(SourceError(path, 0, f"split {split_name!r} has no records"))
+    if errors:
+        raise SourceErrors(errors)
+    return records
+
+
+def parse_sources(paths: list[Path]) -> list[Record]:
+    """Parse and validate several source files, in order.
+
+    Event-line problems of all files are reported together. Every split must
+    have records, and each split must come from a single file (so that editing
+    one file never renumbers the records of a split kept in another).
+    """
+    errors: list[SourceError] = []
+    records: list[Record] = []
+    owner: dict[str, Path] = {}
+    for path in paths:
+        try:
+            recs = parse_source(path)
+        except SourceErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        for rec in recs:
+            first = owner.setdefault(rec.split, path)
+            if first != path:
+                errors.append(SourceError(
+                    path, rec.line,
+                    f"split {rec.split!r} already comes from {first.name}; a split must come from one source file",
+                ))
+                break
+        records.extend(recs)
+    if not errors:
+        for split_name in SPLITS:
+            if split_name not in owner:
+                errors.append(SourceError(paths[-1], 0, f"split {split_name!r} has no records"))
     if errors:
         raise SourceErrors(errors)
     return records
@@ -443,13 +483,18 @@ def format_stats(records: list[Record]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--source", type=Path, default=HERE / "source.txt", help="annotated source file")
-    ap.add_argument("--out-dir", type=Path, default=HERE, help="where dev.jsonl and test.jsonl go")
+    ap.add_argument(
+        "--source", type=Path, action="append", default=None,
+        help="annotated source file; repeat for several, read in the order given "
+             f"(default: {' then '.join(DEFAULT_SOURCES)} in this folder)",
+    )
+    ap.add_argument("--out-dir", type=Path, default=HERE, help="where the SPLIT.jsonl files go")
     ap.add_argument("--stats", action="store_true", help="print counts per split after building")
     ap.add_argument("--check", action="store_true", help="validate the source only; write nothing")
     args = ap.parse_args(argv)
+    sources = args.source or [HERE / name for name in DEFAULT_SOURCES]
     try:
-        records = parse_source(args.source)
+        records = parse_sources(sources)
     except SourceErrors as exc:
         for err in exc.errors:
             print(f"error: {err}", file=sys.stderr)
@@ -460,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         print("nothing written", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"error: {args.source}: {exc}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     out = build(records)
     for docs in out.values():
