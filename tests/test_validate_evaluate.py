@@ -42,8 +42,9 @@ def seed_tasks(tmp_path_factory):
 
 
 def test_validate_reports_each_bad_line_by_number(tmp_path, seed_tasks):
-    tasks = [json.loads(json.dumps(t)) for t in seed_tasks[:4]]
-    with_rel = next(i for i, t in enumerate(tasks) if t["relations"])
+    with_relations = next(t for t in seed_tasks if t["relations"])
+    tasks = [json.loads(json.dumps(t)) for t in (seed_tasks[0], with_relations, seed_tasks[1], seed_tasks[2])]
+    with_rel = 1
     tasks[with_rel]["relations"][0]["head"] += 1                    # head is not the span's last token
     tasks[0]["spans"].append(dict(tasks[0]["tokens"][0], token_start=0, token_end=0, label="MEETING", end=tasks[0]["tokens"][0]["end"] + 1))
     del tasks[2]["_task_hash"]

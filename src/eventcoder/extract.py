@@ -28,6 +28,10 @@ from .progress import progress_bar
 from .tasks import make_task
 from .units import UNITS, Unit, split_units
 
+#: ``doc.user_data`` key where an extractor may leave a dict for the meta of the doc's tasks
+#: (the ``llm`` extractor puts the model's raw answer and what it dropped there).
+TASK_META_KEY = "eventcoder.task_meta"
+
 
 @dataclass(frozen=True)
 class ExtractConfig:
@@ -69,8 +73,9 @@ class Worker:
         lines: list[str] = []
         for index, (doc, unit) in enumerate(zip(docs, units)):
             events = merge_events([proposals[index] for proposals in per_extractor])
+            extra = doc.user_data.get(TASK_META_KEY, {})
             for window, meta in self._windows(doc, unit):
-                task = make_task(window, events, meta, self.registry)
+                task = make_task(window, events, {**meta, **extra}, self.registry)
                 lines.append(json.dumps(task, ensure_ascii=False))
         return lines
 

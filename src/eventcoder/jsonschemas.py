@@ -10,6 +10,7 @@ import functools
 import json
 from pathlib import Path
 
+from .llm.response_schema import default_registry, response_schema
 from .model import GoldRecord, Task
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -39,6 +40,13 @@ def schemas() -> dict[str, dict]:
             "eventcoder gold record",
             "One line of a gold JSONL file, as in docs/guidelines.md.",
             "gold.schema.json",
+        ),
+        "llm_response.schema.json": _finish(
+            response_schema(default_registry()),
+            "eventcoder LLM answer",
+            "What the `llm` extractor asks a model to answer (docs/llm.md), generated from the"
+            " built-in event types; sent as `response_format` where the server supports it.",
+            "llm_response.schema.json",
         ),
     }
 

@@ -25,6 +25,8 @@ DISABLE_ENV = "EVENTCODER_DISABLE_PLUGINS"
 DEFAULT_PLUGINS = (
     "eventcoder.default_plugins.event_types",
     "eventcoder.default_plugins.rules",
+    "eventcoder.default_plugins.llm",
+    "eventcoder.default_plugins.model",
 )
 
 

@@ -1,0 +1,29 @@
+"""The built-in ``llm`` extractor, registered like any outside extractor (docs/llm.md)."""
+
+from eventcoder.hookspecs import hookimpl
+
+
+def _make_llm(context):
+    try:  # spacy-llm and httpx load only when the extractor is used
+        import httpx  # noqa: F401
+        import spacy_llm  # noqa: F401
+    except ImportError as exc:
+        from eventcoder.errors import UserError
+
+        raise UserError(
+            f"the llm extractor needs spacy-llm and httpx ({exc}); run: pip install 'spacy-llm==0.7.4' httpx"
+        ) from None
+    from eventcoder.llm.extractor import LLMExtractor
+
+    return LLMExtractor.from_context(context)
+
+
+@hookimpl
+def register_extractors(register):
+    register(
+        "llm",
+        _make_llm,
+        "A large language model through spacy-llm (task eventcoder.Events.v1): OpenAI or any"
+        " OpenAI-compatible server (--llm-model, --llm-base-url), or any spacy-llm model"
+        " (--llm-config). Responses are cached (--llm-cache, --no-cache); see docs/llm.md.",
+    )
