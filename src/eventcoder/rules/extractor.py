@@ -5,34 +5,51 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 
+from ..errors import UserError
 from ..extractors import ExtractorContext
 from ..model import Argument, Mention, ProposedEvent
 from ..schema import EventType, Registry
-from . import syntax
+from .arguments import Slots, places_and_times, word_matches
+from .matching import GatedDependencyMatcher, IndexedMatcher
 from .modality import detect_modality
-from .patterns import BUILTIN_DIR, PatternSet, TriggerPattern, load_patterns
+from .patterns import BUILTIN_DIR, SENTENCE, PatternSet, TriggerPattern, load_patterns, split_slots
+from .spans import MAX_CONTENT, PLACE_ENTS, TIME_ENTS, actor_spans, entity_of, parenthetical_content, subtree_span
+from .syntax import VERBAL, Regions
 
 NAME = "rules"
+#: Reported clauses of saying verbs, and the relations a parenthetical "X said" hangs by.
+PARENTHETICAL_DEPS = frozenset({"parataxis", "ccomp"})
+
+
+class Rule:
+    """A loaded pattern with its word lists turned into sets, ready to apply."""
+
+    def __init__(self, pattern: TriggerPattern):
+        self.pattern = pattern
+        self.governors = frozenset(w.lower() for w in pattern.governors)
+        self.places = frozenset(pattern.places)
+        self.exclude = {tuple(split_slots(key)): _word_set(words) for key, words in pattern.exclude.items()}
+        self.require = {tuple(split_slots(key)): _word_set(words) for key, words in pattern.require.items()}
+        self.dep_names = [node["RIGHT_ID"] for node in pattern.dep_pattern] if pattern.dep_pattern else []
+
+
+def _word_set(words: list[str]) -> frozenset[str]:
+    """Lemmas lowercased; ``ENT:``/``POS:`` tests and ``ACTOR`` kept as written."""
+    return frozenset(w if ":" in w or w == "ACTOR" else w.lower() for w in words)
 
 
 class Match:
-    """One trigger found in a doc."""
+    """One trigger found in a doc: its tokens, anchor and slot fillers."""
 
-    __slots__ = ("pattern", "tokens", "anchor")
+    __slots__ = ("rule", "tokens", "anchor", "start", "end", "slots")
 
-    def __init__(self, pattern: TriggerPattern, tokens: list[Token], anchor: Token):
-        self.pattern, self.tokens, self.anchor = pattern, tokens, anchor
-
-    @property
-    def start(self) -> int:
-        return min(t.i for t in self.tokens)
-
-    @property
-    def end(self) -> int:
-        return max(t.i for t in self.tokens) + 1
+    def __init__(self, rule: Rule, tokens: list[Token], anchor: Token, actor_nouns: set[str]):
+        self.rule, self.tokens, self.anchor = rule, tokens, anchor
+        self.start = min(t.i for t in tokens)
+        self.end = max(t.i for t in tokens) + 1
+        self.slots = Slots(anchor, tokens, set(range(self.start, self.end)), rule.governors, actor_nouns)
 
 
 class RuleExtractor:
@@ -43,18 +60,24 @@ class RuleExtractor:
     def __init__(self, registry: Registry, vocab, patterns: PatternSet):
         self.registry = registry
         self.patterns = patterns
-        self.matcher = Matcher(vocab)
-        self.dep_matcher = DependencyMatcher(vocab)
-        self._by_key: dict[str, TriggerPattern] = {}
+        self.actor_nouns = patterns.lexicon["actor_nouns"]
+        self.matcher = IndexedMatcher(vocab)
+        self.dep_matcher = GatedDependencyMatcher(vocab)
+        self.rules: dict[str, Rule] = {}
         for entry in patterns.patterns:
-            self._by_key[entry.id] = entry
-            if entry.pattern is not None:
-                self.matcher.add(entry.id, [entry.pattern])
-            else:
-                self.dep_matcher.add(entry.id, [entry.dep_pattern])
+            self.rules[entry.id] = Rule(entry)
+            try:
+                if entry.pattern is not None:
+                    self.matcher.add(entry.id, entry.pattern)
+                else:
+                    self.dep_matcher.add(entry.id, entry.dep_pattern)
+            except (ValueError, KeyError, TypeError) as exc:
+                message = " ".join(str(exc).split())
+                raise UserError(f"{entry.source}:0: pattern {entry.id!r}: invalid spaCy pattern: {message[:300]}") from None
 
     @classmethod
     def from_context(cls, context: ExtractorContext) -> "RuleExtractor":
+        """Built-in and plugin patterns, or only the user's ``patterns`` folders when given."""
         option = context.options.get("patterns")
         if option:
             dirs = [Path(p) for p in (option if isinstance(option, (list, tuple)) else [option])]
@@ -64,28 +87,54 @@ class RuleExtractor:
 
     # -- matching ---------------------------------------------------------------------------
 
-    def _matches(self, doc: Doc) -> list[Match]:
-        found: list[Match] = []
-        for match_id, start, end in self.matcher(doc):
-            entry = self._by_key[doc.vocab.strings[match_id]]
-            tokens = list(doc[start:end])
-            anchor = tokens[entry.anchor] if isinstance(entry.anchor, int) else tokens[0]
-            if entry.trigger:
-                tokens = [tokens[i] for i in entry.trigger if isinstance(i, int)]
-            found.append(Match(entry, tokens, anchor))
+    def _candidates(self, doc: Doc) -> Iterator[Match]:
+        strings = doc.vocab.strings
+        for match_id, start, end, alignment in self.matcher(doc):
+            rule = self.rules[strings[match_id]]
+            by_position: dict[int, Token] = {}
+            for token, position in zip(doc[start:end], alignment):
+                by_position.setdefault(position, token)
+            anchor = by_position.get(rule.pattern.anchor, doc[start])
+            chosen = rule.pattern.trigger
+            tokens = [by_position[p] for p in chosen if p in by_position] if chosen else list(doc[start:end])
+            yield self._with_aux(rule, tokens or [anchor], anchor)
         for match_id, token_ids in self.dep_matcher(doc):
-            entry = self._by_key[doc.vocab.strings[match_id]]
-            names = [node["RIGHT_ID"] for node in entry.dep_pattern]
-            by_name = dict(zip(names, (doc[i] for i in token_ids)))
-            anchor = by_name.get(entry.anchor) if isinstance(entry.anchor, str) else doc[token_ids[entry.anchor]]
-            chosen = entry.trigger or names
-            tokens = [by_name[n] for n in chosen if n in by_name]
-            found.append(Match(entry, tokens, anchor or tokens[0]))
-        for match in found:
-            if match.pattern.include_aux:
-                match.tokens += [c for c in match.anchor.children if c.dep_ in ("aux", "neg") and c.i < match.anchor.i]
+            rule = self.rules[strings[match_id]]
+            by_name = {name: doc[i] for name, i in zip(rule.dep_names, token_ids)}
+            ref = rule.pattern.anchor
+            anchor = by_name.get(ref) if isinstance(ref, str) else doc[token_ids[ref]]
+            chosen = rule.pattern.trigger or rule.dep_names
+            tokens = [by_name[n] if isinstance(n, str) else doc[token_ids[n]] for n in chosen if not isinstance(n, str) or n in by_name]
+            yield self._with_aux(rule, tokens, anchor or tokens[0])
+
+    def _with_aux(self, rule: Rule, tokens: list[Token], anchor: Token) -> Match:
+        if rule.pattern.include_aux:
+            tokens = tokens + [c for c in anchor.children if c.dep_ in ("aux", "neg") and c.i < anchor.i and c.lower_ != "to"]
+        return Match(rule, tokens, anchor, self.actor_nouns)
+
+    def _admissible(self, match: Match, regions: Regions) -> bool:
+        """The pattern's ``exclude`` and ``require`` guards."""
+        rule = match.rule
+        for slots, words in rule.exclude.items():
+            if slots == (SENTENCE,):
+                start, end = regions(match.anchor)
+                fillers = list(match.anchor.doc[start:end])
+            else:
+                fillers = [t for slot in slots for t in match.slots[slot]]
+            if any(word_matches(t, words, self.actor_nouns) for t in fillers):
+                return False
+        for slots, words in rule.require.items():
+            if not any(word_matches(t, words, self.actor_nouns) for slot in slots for t in match.slots[slot]):
+                return False
+        return True
+
+    def _matches(self, doc: Doc, regions: Regions) -> list[Match]:
+        found = [m for m in self._candidates(doc) if self._admissible(m, regions)]
+        suppressed = {t.i for m in found for slot in m.rule.pattern.suppress for t in m.slots[slot]}
+        if suppressed:
+            found = [m for m in found if m.anchor.i not in suppressed]
         # Overlapping triggers: higher priority, then longer, then earlier wins.
-        found.sort(key=lambda m: (-m.pattern.priority, -(m.end - m.start), m.start))
+        found.sort(key=lambda m: (-m.rule.pattern.priority, -(m.end - m.start), m.start))
         kept: list[Match] = []
         for match in found:
             if all(match.end <= k.start or k.end <= match.start for k in kept):
@@ -94,92 +143,93 @@ class RuleExtractor:
 
     # -- arguments ----------------------------------------------------------------------------
 
-    def _slot_heads(self, slot: str, match: Match, trigger: set[int]) -> list[Token]:
-        anchor = match.anchor
-        if slot == "subject":
-            return syntax.subject_of(anchor)
-        if slot == "passive_subject":
-            return syntax.children(anchor, ("nsubjpass",))
-        if slot == "agent":
-            return syntax.prep_objects([anchor], "by", trigger)
-        if slot == "object":
-            return [t for t in syntax.children(anchor, ("dobj",)) if t.i not in trigger]
-        if slot == "dative":
-            return syntax.children(anchor, ("dative", "iobj"))
-        if slot == "xcomp":
-            return syntax.children(anchor, ("xcomp",))
-        if slot == "possessor":
-            return syntax.children(anchor, ("poss",))
-        if slot == "compound":
-            return [t for t in syntax.children(anchor, ("compound",)) if t.i not in trigger and t.ent_type_]
-        if slot in ("governor_subject", "governor_object"):
-            gov = syntax.governor(anchor)
-            if gov is None:
-                return []
-            if slot == "governor_subject":
-                return syntax.subject_of(gov)
-            return [t for t in syntax.children(gov, ("dobj",)) if t.i not in trigger]
-        if slot.startswith("prep:"):
-            word = slot[5:]
-            tokens = [t for t in match.tokens]
-            found = syntax.prep_objects(tokens, word, trigger)
-            if not found and anchor.pos_ in ("NOUN", "PROPN"):
-                gov = syntax.governor(anchor)
-                if gov is not None and gov.pos_ in ("VERB", "AUX"):
-                    found = syntax.prep_objects([gov], word, trigger)
-            return found
-        return []
-
-    def _mentions(self, role_kind: str, heads: list[Token], repeats: bool, trigger: set[int]) -> list[Span]:
-        spans: list[Span] = []
-        if role_kind == "ACTOR":
-            expanded = [c for h in heads for c in syntax.conjuncts(h)] if repeats else heads
-            for head in expanded:
-                span = syntax.actor_phrase(head) if repeats else syntax.phrase(head, drop={"punct", "relcl", "appos", "acl", "advcl", "parataxis"}, exclude=trigger)
+    def _spans(self, match: Match, slot: str, kind: str, repeats: bool, limits: tuple[int, int]) -> Iterator[tuple[str | None, Span]]:
+        """(role override, span) for each filler of ``slot``; the override is "place" or None."""
+        slots, trigger = match.slots, match.slots.trigger
+        if slot == "clause" and kind == "CONTENT":
+            heads = slots["clause"]
+            if not heads and slots.governor is not None:  # "said in a statement that ..."
+                heads = [t for t in slots.governor.children if t.dep_ == "ccomp"]
+            if heads:
+                span = subtree_span(heads[0], limits, trigger, drop=frozenset(), max_len=MAX_CONTENT)
+            elif self._parenthetical(match.anchor):
+                span = parenthetical_content(match.anchor, limits, trigger)
+            else:
+                span = None
+            if span is not None:
+                yield None, span
+            return
+        for head in slots[slot]:
+            if not limits[0] <= head.i < limits[1]:
+                continue
+            if kind in ("TOPIC", "CONTENT", "ACTOR") and head.ent_type_ in TIME_ENTS and slot.startswith("prep:"):
+                continue  # "agreed on Thursday": a date, not what was agreed
+            if kind == "ACTOR" and head.i in slots.borrowed:
+                continue
+            if slot in match.rule.places and head.ent_type_ in PLACE_ENTS:
+                place = entity_of(head, PLACE_ENTS)
+                if place is not None:
+                    yield "place", place
+                continue
+            if kind == "ACTOR":
+                if head.pos_ in VERBAL:
+                    continue
+                if slot == "compound":
+                    yield None, entity_of(head, frozenset({head.ent_type_}))
+                    continue
+                for span in actor_spans(head, limits, trigger, split=repeats):
+                    yield None, span
+            elif kind == "TIME":
+                span = entity_of(head, TIME_ENTS)
                 if span is not None:
-                    spans.append(span)
-        else:
-            for head in heads:
-                span = syntax.phrase(head, exclude=trigger)
+                    yield None, span
+            elif kind == "PLACE":
+                span = entity_of(head, PLACE_ENTS) or subtree_span(head, limits, trigger)
                 if span is not None:
-                    spans.append(span)
-        return [s for s in spans if not any(s.start <= i < s.end for i in trigger)]
+                    yield None, span
+            else:
+                max_len = MAX_CONTENT if kind == "CONTENT" else 40
+                span = subtree_span(head, limits, trigger, drop=frozenset(), max_len=max_len)
+                if span is not None:
+                    yield None, span
 
-    def _event(self, match: Match, etype: EventType) -> ProposedEvent:
+    @staticmethod
+    def _parenthetical(anchor: Token) -> bool:
+        """"“We are ready,” Makei said": a reporting clause after the quote it comments on."""
+        return (
+            anchor.dep_ in PARENTHETICAL_DEPS
+            and anchor.head.i < anchor.i
+            and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in anchor.children)
+        )
+
+    def _event(self, match: Match, etype: EventType, regions: Regions) -> ProposedEvent:
         doc = match.anchor.doc
-        trigger = set(range(match.start, match.end))
+        limits = regions(match.anchor)
         arguments: list[Argument] = []
-        used: set[tuple[str, int, int]] = set()
+        taken: set[tuple[str, int, int]] = set()
 
-        def add(role: str, span: Span) -> None:
-            key = (role, span.start_char, span.end_char)
-            if key in used:
-                return
-            used.add(key)
-            arguments.append(Argument(role=role, start=span.start_char, end=span.end_char, text=span.text))
-
-        for slot, role_name in match.pattern.slots.items():
+        def add(role_name: str, span: Span) -> None:
             role = etype.role(role_name)
-            if role is None:
+            key = (role_name, span.start_char, span.end_char)
+            if role is None or key in taken:
+                return
+            if not role.repeats and any(a.role == role_name for a in arguments):
+                return
+            taken.add(key)
+            arguments.append(Argument(role=role_name, start=span.start_char, end=span.end_char, text=span.text))
+
+        for slot, role_name in match.rule.pattern.slots.items():
+            role = etype.role(role_name)
+            for override, span in self._spans(match, slot, role.kind, role.repeats, limits):
+                add(override or role_name, span)
+        for role_name, span in places_and_times(match.slots, limits):
+            if any(span.start_char < a.end and a.start < span.end_char for a in arguments if a.role != "content"):
                 continue
-            if slot == "clause":
-                clause = syntax.clause_of(match.anchor, trigger)
-                if clause is not None:
-                    add(role_name, clause)
-                continue
-            heads = self._slot_heads(slot, match, trigger)
-            for span in self._mentions(role.kind, heads, role.repeats, trigger):
-                if not role.repeats and any(a.role == role_name for a in arguments):
-                    break
-                add(role_name, span)
-        for role_name, span in syntax.places_and_times(match.tokens, trigger):
-            if etype.role(role_name) and not any(a.role == role_name for a in arguments):
-                if not any(span.start_char < a.end and a.start < span.end_char for a in arguments if a.role != "content"):
-                    add(role_name, span)
-        if match.pattern.modality:
-            modality = match.pattern.modality
-        else:
-            modality = detect_modality(match.anchor, trigger, self.patterns.cues, match.pattern.negation_in_trigger)
+            add(role_name, span)
+        pattern = match.rule.pattern
+        modality = pattern.modality or detect_modality(
+            match.anchor, match.slots.trigger, self.patterns.cues, pattern.negation_in_trigger, pattern.future_is_asserted
+        )
         span = doc[match.start : match.end]
         return ProposedEvent(
             label=etype.name,
@@ -191,11 +241,13 @@ class RuleExtractor:
         )
 
     def events(self, doc: Doc) -> list[ProposedEvent]:
+        """The events of one parsed doc, in text order."""
         events = []
-        for match in self._matches(doc):
-            etype = self.registry.types.get(match.pattern.type)
+        regions = Regions(doc)
+        for match in self._matches(doc, regions):
+            etype = self.registry.types.get(match.rule.pattern.type)
             if etype is not None:
-                events.append(self._event(match, etype))
+                events.append(self._event(match, etype, regions))
         return events
 
     def extract(self, docs: Iterable[Doc]) -> Iterator[list[ProposedEvent]]:

@@ -1,0 +1,229 @@
+"""Throughput and memory of ``eventcoder extract`` with the ``rules`` extractor.
+
+Compares, in the same run and on the same paragraphs:
+
+* words/s of the extraction pipeline (``eventcoder.extract.extract``: parse, rules, tasks,
+  JSON lines written to a file) against bare spaCy ``nlp.pipe``, at 1 and 2 processes
+  (bare spaCy at 2 processes uses ``nlp.pipe(n_process=2)``);
+* peak resident memory of the whole process tree (the run and its worker processes) for
+  1x and 10x the input.
+
+Input documents are made from the seed articles and the corpus sentences, repeated with
+small variations (names, dates and numbers rotated) so that no two documents are identical.
+Every measurement runs in a fresh Python process; the parent samples the RSS of that
+process and its children from /proc (Linux).
+
+    python bench/throughput.py                # default size (about 60k words for 1x)
+    python bench/throughput.py --words 20000  # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_RATIO = 0.85  # the pipeline within 15% of bare parsing
+TARGET_SCALING = 1.6  # 2 processes at least 1.6x one
+NAMES = ["Makei", "Lavrov", "Sorokin", "Danilevich", "Aydin", "Petrosyan", "Vogel", "Zhou", "Esteban", "Rahimi"]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+CITIES = ["Geneva", "Moscow", "Vienna", "Minsk", "Ankara", "Baku", "Doha", "Berlin", "Tashkent", "Cairo"]
+
+
+# -- input -------------------------------------------------------------------------------
+
+
+def _source_texts() -> tuple[list[str], list[str]]:
+    """The seed articles, and the sentences of the corpus files that exist."""
+    articles = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    sentences: list[str] = []
+    for path in sorted((ROOT / "corpus").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                sentences.append(json.loads(line)["text"])
+    if not sentences:  # no corpus yet: the seed articles' lines stand in for it
+        sentences = [line for text in articles for line in text.splitlines() if len(line.split()) > 6]
+    return articles, sentences
+
+
+def _vary(text: str, rng: random.Random) -> str:
+    """Rotate names, days and cities so repeated documents differ."""
+    for pool in (NAMES, DAYS, CITIES):
+        for word in pool:
+            if word in text:
+                text = text.replace(word, rng.choice(pool))
+    return text
+
+
+def make_documents(words: int, seed: int = 1) -> list[str]:
+    """Documents totalling about ``words`` words: seed articles and paragraphs of sentences."""
+    rng = random.Random(seed)
+    articles, sentences = _source_texts()
+    docs: list[str] = []
+    total = 0
+    while total < words:
+        if rng.random() < 0.3:
+            doc = _vary(rng.choice(articles), rng)
+        else:
+            paragraphs = [" ".join(rng.sample(sentences, rng.randint(2, 5))) for _ in range(rng.randint(2, 5))]
+            doc = _vary("\n\n".join(paragraphs), rng)
+        docs.append(doc)
+        total += len(doc.split())
+    return docs
+
+
+def write_input(docs: list[str], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for i, doc in enumerate(docs):
+            out.write(json.dumps({"text": doc, "meta": {"doc": f"bench-{i}"}}, ensure_ascii=False) + "\n")
+
+
+# -- one measurement, in its own process ------------------------------------------------------
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def run_one(mode: str, input_path: str, n_process: int) -> dict:
+    """Process the input once and report words, wall seconds and CPU seconds (workers included).
+
+    Model loading is outside the timing in 1-process runs; 2-process runs include starting
+    the workers, which load the model themselves, in both modes.
+    """
+    from eventcoder.extract import ExtractConfig, extract
+    from eventcoder.inputs import read_inputs
+    from eventcoder.nlp import load_pipeline
+    from eventcoder.units import split_units
+
+    units = [u.text for record in read_inputs([input_path]) for u in split_units(record, "paragraph")]
+    words = sum(len(text.split()) for text in units)
+    nlp = load_pipeline()
+    cpu = _cpu_seconds()
+    if mode == "spacy":
+        start = time.perf_counter()
+        for _ in nlp.pipe(units, batch_size=64, n_process=n_process):
+            pass
+        seconds = time.perf_counter() - start
+    else:
+        from eventcoder.plugins import get_registry
+
+        get_registry()
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            stats = extract([input_path], str(Path(tmp) / "tasks.jsonl"), ExtractConfig(unit="paragraph"), n_process=n_process)
+            seconds = time.perf_counter() - start
+        assert stats.tasks == len(units), (stats.tasks, len(units))
+    return {"words": words, "seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu}
+
+
+# -- the parent: run each measurement and sample its memory ----------------------------------
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21]) * page
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += rss.get(current, 0)
+        stack += children.get(current, [])
+    return total
+
+
+def measure(mode: str, input_path: Path, n_process: int) -> dict:
+    """Run one measurement in a fresh process; add its peak tree RSS in MiB."""
+    command = [sys.executable, __file__, "--run", mode, str(input_path), str(n_process)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{mode} n_process={n_process} failed:\n{err}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_mib"] = peak / 2**20
+    result["words_per_s"] = result["words"] / result["seconds"]
+    result["words_per_cpu_s"] = result["words"] / result["cpu_seconds"]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--words", type=int, default=60_000, help="words in the 1x input")
+    parser.add_argument("--run", nargs=3, metavar=("MODE", "INPUT", "N_PROCESS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        mode, input_path, n_process = args.run
+        print(json.dumps(run_one(mode, input_path, int(n_process))))
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        small, large = Path(tmp) / "input-1x.jsonl", Path(tmp) / "input-10x.jsonl"
+        write_input(make_documents(args.words), small)
+        write_input(make_documents(args.words * 10, seed=2), large)
+        print(f"input: {args.words} words (1x), {args.words * 10} words (10x); {os.cpu_count()} CPUs", flush=True)
+        speed = {}
+        for n_process in (1, 2):
+            for mode in ("spacy", "rules"):
+                speed[mode, n_process] = result = measure(mode, small, n_process)
+                print(f"  {mode:5} n_process={n_process}: {result['words_per_s']:8.0f} words/s  "
+                      f"{result['words_per_cpu_s']:8.0f} words/CPU-s  ({result['words']} words in {result['seconds']:.1f} s, "
+                      f"peak RSS {result['peak_mib']:.0f} MiB)", flush=True)
+        memory = {size: measure("rules", path, 2) for size, path in (("1x", small), ("10x", large))}
+
+    print("\nthroughput: rules pipeline / bare spaCy (wall clock; CPU time in brackets, steadier on a busy machine)")
+    for n_process in (1, 2):
+        ratio = speed["rules", n_process]["words_per_s"] / speed["spacy", n_process]["words_per_s"]
+        cpu_ratio = speed["rules", n_process]["words_per_cpu_s"] / speed["spacy", n_process]["words_per_cpu_s"]
+        verdict = "ok" if ratio >= TARGET_RATIO else f"missed by {TARGET_RATIO - ratio:.0%}"
+        print(f"  at {n_process} process(es): {ratio:.2f} ({cpu_ratio:.2f})  (target >= {TARGET_RATIO}: {verdict})")
+    load = os.getloadavg()[0]
+    print(f"scaling: 2 processes / 1 process (1-minute load average now {load:.1f} on {os.cpu_count()} CPUs)")
+    for mode in ("spacy", "rules"):
+        scaling = speed[mode, 2]["words_per_s"] / speed[mode, 1]["words_per_s"]
+        verdict = "ok" if scaling >= TARGET_SCALING else "missed"
+        print(f"  {mode}: {scaling:.2f}x  (target >= {TARGET_SCALING}x: {verdict})")
+    growth = memory["10x"]["peak_mib"] / memory["1x"]["peak_mib"]
+    print("\npeak RSS of the process tree, rules at 2 processes")
+    print(f"  1x: {memory['1x']['peak_mib']:.0f} MiB   10x: {memory['10x']['peak_mib']:.0f} MiB   "
+          f"ratio {growth:.2f}  (flat if close to 1.0)")
+
+
+if __name__ == "__main__":
+    main()
