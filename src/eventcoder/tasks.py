@@ -31,11 +31,8 @@ def _span_dict(span: SpacySpan, window: SpacySpan, label: str) -> dict:
     }
 
 
-def _snap(window: SpacySpan, start: int, end: int) -> SpacySpan | None:
-    """The tokens of ``window``'s doc covering [start, end), without edge spaces, or None."""
-    doc = window.doc
-    if start < window.start_char or end > window.end_char or start >= end:
-        return None
+def snap_to_tokens(doc, start: int, end: int) -> SpacySpan | None:
+    """The tokens covering characters [start, end) of ``doc``, without edge spaces, or None."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
@@ -44,9 +41,17 @@ def _snap(window: SpacySpan, start: int, end: int) -> SpacySpan | None:
         first += 1
     while last > first and doc[last - 1].is_space:
         last -= 1
-    if first == last or first < window.start or last > window.end:
+    return doc[first:last] if first < last else None
+
+
+def _snap(window: SpacySpan, start: int, end: int) -> SpacySpan | None:
+    """Like :func:`snap_to_tokens`, but None unless the result lies inside ``window``."""
+    if start < window.start_char or end > window.end_char or start >= end:
         return None
-    return doc[first:last]
+    span = snap_to_tokens(window.doc, start, end)
+    if span is None or span.start < window.start or span.end > window.end:
+        return None
+    return span
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from ....schema import MODALITIES, EventType, Registry
+from ....tasks import snap_to_tokens
 from .parser import normalise_item
 
 
@@ -63,23 +64,11 @@ def _patterns(text: str) -> list[re.Pattern]:
 def _occurrences(doc: Doc, text: str) -> list[Span]:
     """Token spans where ``text`` occurs, by the strictest pattern that finds any."""
     for pattern in _patterns(text):
-        spans = [_snap(doc, m.start(), m.end()) for m in pattern.finditer(doc.text)]
+        spans = [snap_to_tokens(doc, m.start(), m.end()) for m in pattern.finditer(doc.text)]
         spans = [span for span in spans if span is not None]
         if spans:
             return list({(s.start, s.end): s for s in spans}.values())
     return []
-
-
-def _snap(doc: Doc, start: int, end: int) -> Span | None:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return None
-    first, last = span.start, span.end
-    while first < last and doc[first].is_space:
-        first += 1
-    while last > first and doc[last - 1].is_space:
-        last -= 1
-    return doc[first:last] if first < last else None
 
 
 def _sentence_of(span: Span, sentences: list[Span]) -> int | None:
