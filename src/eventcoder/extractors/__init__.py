@@ -28,7 +28,9 @@ class Extractor(Protocol):
     """Proposes events for parsed docs.
 
     ``extract`` yields exactly one list per doc, in the docs' order. Offsets are characters
-    into ``doc.text``; they need not sit on token boundaries (tasks snap them).
+    into ``doc.text``; they need not sit on token boundaries (tasks snap them). An extractor
+    may leave a dict in ``doc.user_data[eventcoder.extract.TASK_META_KEY]``; it is merged into
+    the ``meta`` of that doc's tasks (the ``llm`` extractor keeps its prompt and answer there).
     """
 
     name: str
