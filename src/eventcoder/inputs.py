@@ -131,9 +131,12 @@ def parse_jsonl_line(raw: bytes, path: str, number: int) -> dict | None:
     return obj
 
 
-def read_jsonl_file(stream: BinaryIO, path: str, on_error: Callable[[InputError], None] | None) -> Iterator[Record]:
+def read_jsonl_file(
+    stream: Iterable[bytes], path: str, on_error: Callable[[InputError], None] | None, first_line: int = 1
+) -> Iterator[Record]:
+    """Records of the lines of ``stream``; the first is line ``first_line`` of ``path`` (parts start mid-file)."""
     name = Path(path).name if path != STDIN else "stdin"
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(stream, start=first_line):
         try:
             obj = parse_jsonl_line(raw, path, number)
             if obj is None:
