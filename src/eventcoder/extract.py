@@ -109,24 +109,25 @@ def _process_in_worker(units: list[Unit]) -> list[str]:
     return _WORKER.process(units)
 
 
-def _batches(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
+def batches(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
+    """Consecutive lists of up to ``size`` units."""
     while batch := list(islice(units, size)):
         yield batch
 
 
 def run_batches(
-    batches: Iterable[list[Unit]], config: ExtractConfig, n_process: int = 1
+    unit_batches: Iterable[list[Unit]], config: ExtractConfig, n_process: int = 1
 ) -> Iterator[list[str]]:
     """Process batches in order, here or in ``n_process`` worker processes."""
     if n_process <= 1:
         worker = Worker(config)
-        for batch in batches:
+        for batch in unit_batches:
             yield worker.process(batch)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(n_process, mp_context=context, initializer=_init_worker, initargs=(config,)) as pool:
         pending: deque = deque()
-        for batch in batches:
+        for batch in unit_batches:
             pending.append(pool.submit(_process_in_worker, batch))
             if len(pending) >= 2 * n_process:
                 yield pending.popleft().result()
@@ -167,7 +168,7 @@ def extract(
                 bar.advance(record.nbytes, status=f"{stats.documents} docs")
                 yield from split_units(record, config.unit)
 
-        for lines in run_batches(_batches(units(), config.batch_size), config, n_process):
+        for lines in run_batches(batches(units(), config.batch_size), config, n_process):
             for line in lines:
                 out.write(line + "\n")
             stats.tasks += len(lines)

@@ -21,7 +21,7 @@ from typing import Iterator
 
 from ..atomic import atomic_writer
 from ..errors import InputError
-from ..extract import ExtractConfig, Worker, _batches
+from ..extract import ExtractConfig, Worker, batches
 from ..manifest import file_sha256
 from ..parts import Part, read_part
 from ..units import Unit, split_units
@@ -116,7 +116,7 @@ def process_part(part: Part, job: PartJob, earlier: dict | None = None) -> PartR
         digest = hashlib.sha256()
         try:
             with atomic_writer(Path(job.folder) / part.name, "wb") as out:
-                for batch in _batches(units(), job.config.batch_size):
+                for batch in batches(units(), job.config.batch_size):
                     for line in worker.process(batch):
                         data = (line + "\n").encode("utf-8")
                         digest.update(data)
