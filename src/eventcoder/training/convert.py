@@ -1,0 +1,56 @@
+"""Gold JSONL -> spaCy training data (DocBin ``.spacy`` files).
+
+The Doc conversion itself is :func:`eventcoder.annotation.docbin.gold_doc`, shared with
+``eventcoder export --format spacy``: triggers in ``doc.spans["events"]`` (labelled with the
+event type), argument mentions in ``doc.spans["arguments"]`` (labelled with their kind) and
+the gold events, roles and modality included, in ``doc.user_data["events"]``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.tokens import DocBin
+
+from ..annotation.docbin import ARGUMENTS_KEY, EVENTS_KEY, gold_docbin
+from ..annotation.export import Gold
+from ..atomic import atomic_writer
+from ..errors import InputError
+from ..inputs import parse_jsonl_line
+from ..schema import Registry
+from ..validate import line_errors
+
+__all__ = ["ARGUMENTS_KEY", "EVENTS_KEY", "read_gold", "gold_to_docbin", "write_docbin"]
+
+
+def read_gold(path: str | Path, registry: Registry) -> list[dict]:
+    """The records of a gold JSONL file; InputError ``FILE:LINE: problem`` at the first bad one."""
+    path = str(path)
+    if not Path(path).is_file():
+        raise InputError(path, 0, "no such file")
+    records = []
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            obj = parse_jsonl_line(raw, path, number)
+            if obj is None:
+                continue
+            problems = line_errors(obj, "gold", registry)
+            if problems:
+                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+                raise InputError(path, number, problems[0] + more)
+            records.append(obj)
+    if not records:
+        raise InputError(path, 0, "no gold records")
+    return records
+
+
+def gold_to_docbin(records: list[dict], registry: Registry) -> DocBin:
+    """The records as a DocBin, with their events kept as user data."""
+    return gold_docbin((Gold(record, None) for record in records), registry)
+
+
+def write_docbin(records: list[dict], output: str | Path, registry: Registry) -> None:
+    """Write the records as a ``.spacy`` file, atomically."""
+    data = gold_to_docbin(records, registry).to_bytes()
+    with atomic_writer(str(output), "wb") as handle:
+        handle.write(data)
