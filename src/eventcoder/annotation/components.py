@@ -13,6 +13,7 @@ import json
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..extract import ExtractConfig, ExtractStats, extract
+from ..ordering import DEFAULT_BUFFER
 from ..plugins import get_registry
 from ..schema import Registry
 from .checks import answer_validator
@@ -95,19 +96,21 @@ def manual(dataset: str, source: Source, *, unit: str = "paragraph", spacy_model
 
 def correct(dataset: str, source: Source, *, extractor: Names = "rules", unit: str = "paragraph",
             spacy_model: str | None = None, batch_size: int = 10, exclude: Names = None,
-            options: dict | None = None) -> dict:
-    """``events.correct``: an extractor's proposals (or a file of tasks) to correct."""
+            options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
+    """``events.correct``: an extractor's proposals (or a file of tasks) to correct, in ``order``."""
     registry = get_registry()
-    tasks = task_stream(source, _config(extractor, unit, spacy_model, batch_size, options), registry)
+    tasks = task_stream(source, _config(extractor, unit, spacy_model, batch_size, options), registry,
+                        order=order, buffer=buffer)
     return _components(dataset, _prepared(tasks, registry, choices=True, llm=False), registry, exclude, choices=True, llm=False)
 
 
 def llm_correct(dataset: str, source: Source, *, extractor: Names = "llm", unit: str = "paragraph",
                 spacy_model: str | None = None, batch_size: int = 5, exclude: Names = None,
-                options: dict | None = None) -> dict:
-    """``events.llm.correct``: LLM proposals to correct, with the prompt and response shown."""
+                options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
+    """``events.llm.correct``: LLM proposals to correct, with the prompt and response shown, in ``order``."""
     registry = get_registry()
-    tasks = task_stream(source, _config(extractor, unit, spacy_model, batch_size, options), registry)
+    tasks = task_stream(source, _config(extractor, unit, spacy_model, batch_size, options), registry,
+                        order=order, buffer=buffer)
     return _components(dataset, _prepared(tasks, registry, choices=True, llm=True), registry, exclude, choices=True, llm=True)
 
 

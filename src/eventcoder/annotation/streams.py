@@ -12,13 +12,13 @@ from __future__ import annotations
 import gzip
 import json
 import os
-from itertools import islice
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
 
 from ..errors import InputError
-from ..extract import ExtractConfig, run_batches
+from ..extract import ExtractConfig, batches, run_batches
 from ..inputs import DROPPED_KEYS, Record, doc_id, parse_jsonl_line, read_inputs
+from ..ordering import DEFAULT_BUFFER, ordered
 from ..schema import Registry
 from ..units import Unit, split_units
 from ..validate import line_errors
@@ -45,15 +45,10 @@ def records_of(source: Source) -> Iterator[Record]:
         yield Record(text=item["text"], meta=meta)
 
 
-def _batches(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
-    while batch := list(islice(units, size)):
-        yield batch
-
-
 def proposals(source: Source, config: ExtractConfig, n_process: int = 1) -> Iterator[dict]:
     """Tasks with the proposals of ``config.extractors`` (none: empty tasks), lazily."""
     units = (unit for record in records_of(source) for unit in split_units(record, config.unit))
-    for lines in run_batches(_batches(units, config.batch_size), config, n_process):
+    for lines in run_batches(batches(units, config.batch_size), config, n_process):
         for line in lines:
             yield json.loads(line)
 
@@ -90,9 +85,17 @@ def read_tasks(path: str, registry: Registry) -> Iterator[dict]:
             yield task
 
 
-def task_stream(source: Source, config: ExtractConfig, registry: Registry, n_process: int = 1) -> Iterator[dict]:
-    """Precomputed tasks when ``source`` is a task file, else fresh proposals."""
+def _tasks(source: Source, config: ExtractConfig, registry: Registry, n_process: int) -> Iterator[dict]:
     if is_task_file(source):
         yield from read_tasks(str(source), registry)
     else:
         yield from proposals(source, config, n_process)
+
+
+def task_stream(source: Source, config: ExtractConfig, registry: Registry, n_process: int = 1,
+                order: str = "stream", buffer: int = DEFAULT_BUFFER) -> Iterator[dict]:
+    """Precomputed tasks when ``source`` is a task file, else fresh proposals, in review
+    ``order`` (``eventcoder.ordering``: uncertain, disagreement or stream) within ``buffer`` tasks.
+
+    A bad order or buffer raises UserError at once; the input is read lazily."""
+    return ordered(_tasks(source, config, registry, n_process), order, buffer)

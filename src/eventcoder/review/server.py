@@ -16,6 +16,7 @@ from typing import Callable
 from ..annotation.streams import is_task_file, task_stream
 from ..errors import UserError
 from ..extract import ExtractConfig
+from ..ordering import DEFAULT_BUFFER
 from ..plugins import get_registry
 from .app import LOCAL_HOSTS, Review, create_app
 from .queue import TaskQueue
@@ -39,6 +40,9 @@ class ReviewOptions:
     exclude_by: str = "task"
     extract: ExtractConfig = field(default_factory=lambda: ExtractConfig(batch_size=10))
     lease_s: float = 600.0
+    #: Review order (``eventcoder.ordering``) and how many tasks it picks the next one from.
+    order: str = "stream"
+    buffer: int = DEFAULT_BUFFER
 
 
 def default_annotator() -> str:
@@ -64,7 +68,7 @@ def open_review(options: ReviewOptions) -> Review:
     try:
         total = _count_lines(options.source) if is_task_file(options.source) else None
         queue = TaskQueue(
-            task_stream(options.source, options.extract, registry),
+            task_stream(options.source, options.extract, registry, order=options.order, buffer=options.buffer),
             store.answered(options.dataset, annotator, options.exclude_by),
             key=options.exclude_by, total=total, lease_s=options.lease_s,
         )
