@@ -21,7 +21,7 @@ from .atomic import atomic_writer
 from .ensemble import merge_events
 from .errors import InputError
 from .extractors import ExtractorContext, build_extractors
-from .inputs import Record, input_size, read_inputs
+from .inputs import input_size, read_inputs
 from .nlp import load_pipeline
 from .plugins import get_registry
 from .progress import progress_bar

@@ -137,6 +137,26 @@ def line_errors(obj: dict, kind: str, registry: Registry) -> list[str]:
     return errors
 
 
+def read_valid(path: str, kind: str, registry: Registry) -> Iterator[dict]:
+    """The objects of a JSONL file (gzip too), lazily; InputError ``FILE:LINE`` at the first bad one."""
+    import gzip
+
+    from .inputs import parse_jsonl_line
+
+    if not Path(path).is_file():
+        raise InputError(path, 0, "no such file")
+    with (gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")) as handle:
+        for number, raw in enumerate(handle, start=1):
+            obj = parse_jsonl_line(raw, path, number)
+            if obj is None:
+                continue
+            problems = line_errors(obj, kind, registry)
+            if problems:
+                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+                raise InputError(path, number, problems[0] + more)
+            yield obj
+
+
 def validate_file(path: str, registry: Registry, kind: str = "auto") -> Iterator[tuple[int, str]]:
     """Yield ``(line number, problem)`` for every problem in the JSONL file at ``path``."""
     from .inputs import parse_jsonl_line

@@ -20,8 +20,8 @@ from ..extract import ExtractConfig, batches, run_batches
 from ..inputs import DROPPED_KEYS, Record, doc_id, parse_jsonl_line, read_inputs
 from ..ordering import DEFAULT_BUFFER, ordered
 from ..schema import Registry
-from ..units import Unit, split_units
-from ..validate import line_errors
+from ..units import split_units
+from ..validate import read_valid
 
 #: A path (file, folder, ``-``) or the input documents themselves.
 Source = Union[str, os.PathLike, Iterable[Union[dict, Record]]]
@@ -74,15 +74,7 @@ def is_task_file(source: Source) -> bool:
 
 def read_tasks(path: str, registry: Registry) -> Iterator[dict]:
     """The tasks in ``path``; InputError at the first invalid line."""
-    with _open(path) as handle:
-        for number, raw in enumerate(handle, start=1):
-            task = parse_jsonl_line(raw, path, number)
-            if task is None:
-                continue
-            problems = line_errors(task, "task", registry)
-            if problems:
-                raise InputError(path, number, problems[0])
-            yield task
+    return read_valid(path, "task", registry)
 
 
 def _tasks(source: Source, config: ExtractConfig, registry: Registry, n_process: int) -> Iterator[dict]:

@@ -16,31 +16,18 @@ from ..annotation.docbin import ARGUMENTS_KEY, EVENTS_KEY, gold_docbin
 from ..annotation.export import Gold
 from ..atomic import atomic_writer
 from ..errors import InputError
-from ..inputs import parse_jsonl_line
+
 from ..schema import Registry
-from ..validate import line_errors
+from ..validate import read_valid
 
 __all__ = ["ARGUMENTS_KEY", "EVENTS_KEY", "read_gold", "gold_to_docbin", "write_docbin"]
 
 
 def read_gold(path: str | Path, registry: Registry) -> list[dict]:
     """The records of a gold JSONL file; InputError ``FILE:LINE: problem`` at the first bad one."""
-    path = str(path)
-    if not Path(path).is_file():
-        raise InputError(path, 0, "no such file")
-    records = []
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            obj = parse_jsonl_line(raw, path, number)
-            if obj is None:
-                continue
-            problems = line_errors(obj, "gold", registry)
-            if problems:
-                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-                raise InputError(path, number, problems[0] + more)
-            records.append(obj)
+    records = list(read_valid(str(path), "gold", registry))
     if not records:
-        raise InputError(path, 0, "no gold records")
+        raise InputError(str(path), 0, "no gold records")
     return records
 
 

@@ -11,7 +11,7 @@ the reason. (Plain data, not Span objects: ``doc._`` and the user data must stay
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List
 
 from spacy.language import Language
 from spacy.tokens import Doc
