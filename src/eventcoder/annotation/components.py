@@ -98,20 +98,20 @@ def correct(dataset: str, source: Source, *, extractor: Names = "rules", unit: s
             spacy_model: str | None = None, batch_size: int = 10, exclude: Names = None,
             options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
     """``events.correct``: an extractor's proposals (or a file of tasks) to correct, in ``order``."""
-    registry = get_registry()
-    tasks = task_stream(source, _config(extractor, unit, spacy_model, batch_size, options), registry,
-                        order=order, buffer=buffer)
-    return _components(dataset, _prepared(tasks, registry, choices=True, llm=False), registry, exclude, choices=True, llm=False)
+    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options), exclude, order, buffer, llm=False)
 
 
 def llm_correct(dataset: str, source: Source, *, extractor: Names = "llm", unit: str = "paragraph",
                 spacy_model: str | None = None, batch_size: int = 5, exclude: Names = None,
                 options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
     """``events.llm.correct``: LLM proposals to correct, with the prompt and response shown, in ``order``."""
+    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options), exclude, order, buffer, llm=True)
+
+
+def _correcting(dataset: str, source: Source, config: ExtractConfig, exclude: Names, order: str, buffer: int, llm: bool) -> dict:
     registry = get_registry()
-    tasks = task_stream(source, _config(extractor, unit, spacy_model, batch_size, options), registry,
-                        order=order, buffer=buffer)
-    return _components(dataset, _prepared(tasks, registry, choices=True, llm=True), registry, exclude, choices=True, llm=True)
+    tasks = task_stream(source, config, registry, order=order, buffer=buffer)
+    return _components(dataset, _prepared(tasks, registry, choices=True, llm=llm), registry, exclude, choices=True, llm=llm)
 
 
 def llm_fetch(source: str, output: str, *, extractor: Names = "llm", unit: str = "paragraph",
