@@ -72,7 +72,7 @@ class Worker:
         per_extractor = [list(extractor.extract(docs)) for extractor in self.extractors]
         lines: list[str] = []
         for index, (doc, unit) in enumerate(zip(docs, units)):
-            events = merge_events([proposals[index] for proposals in per_extractor])
+            events = merge_events([proposals[index] for proposals in per_extractor], self.registry)
             extra = doc.user_data.get(TASK_META_KEY, {})
             for window, meta in self._windows(doc, unit):
                 task = make_task(window, events, {**meta, **extra}, self.registry)

@@ -40,7 +40,8 @@ def _is_gz(path: str) -> bool:
     return path.endswith(".gz")
 
 
-def _open_binary(path: str) -> BinaryIO:
+def open_binary(path: str) -> BinaryIO:
+    """``path`` opened for reading bytes, gunzipped when it ends in ``.gz``; ``-`` is stdin."""
     if path == STDIN:
         return sys.stdin.buffer
     if _is_gz(path):
@@ -199,7 +200,7 @@ def _read_one(path: str, on_error: Callable[[InputError], None] | None) -> Itera
         stream, fmt = _sniff_stdin()
         yield from (read_jsonl_file(stream, "<stdin>", on_error) if fmt == "jsonl" else read_text_file(stream, "<stdin>"))
         return
-    with _open_binary(path) as stream:
+    with open_binary(path) as stream:
         if _format_of(path) == "jsonl":
             yield from read_jsonl_file(stream, path, on_error)
         else:

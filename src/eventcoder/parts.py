@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import InputError, UserError
-from .inputs import STDIN, Record, _format_of, _is_gz, _open_binary, expand_inputs, read_jsonl_file, read_text_file
+from .inputs import STDIN, Record, _format_of, _is_gz, expand_inputs, open_binary, read_jsonl_file, read_text_file
 
 #: Lines (JSONL) or files (text) per part: a kill loses at most one part per worker, and the
 #: manifest gains one line per part (100 million articles -> 100,000 lines).
@@ -118,7 +118,7 @@ def read_part(part: Part, on_error: Callable[[InputError], None] | None = None) 
 
     for path in part.files or (part.source,):
         try:
-            with _open_binary(path) as stream:
+            with open_binary(path) as stream:
                 if part.files:
                     yield from read_text_file(stream, path)
                 else:

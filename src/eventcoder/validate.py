@@ -139,13 +139,11 @@ def line_errors(obj: dict, kind: str, registry: Registry) -> list[str]:
 
 def read_valid(path: str, kind: str, registry: Registry) -> Iterator[dict]:
     """The objects of a JSONL file (gzip too), lazily; InputError ``FILE:LINE`` at the first bad one."""
-    import gzip
-
-    from .inputs import parse_jsonl_line
+    from .inputs import open_binary, parse_jsonl_line
 
     if not Path(path).is_file():
         raise InputError(path, 0, "no such file")
-    with (gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")) as handle:
+    with open_binary(path) as handle:
         for number, raw in enumerate(handle, start=1):
             obj = parse_jsonl_line(raw, path, number)
             if obj is None:

@@ -9,15 +9,14 @@ served as it stands, each line checked like ``eventcoder validate`` does.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Union
+from typing import Iterable, Iterator, Union
 
 from ..errors import InputError
 from ..extract import ExtractConfig, batches, run_batches
-from ..inputs import DROPPED_KEYS, Record, doc_id, parse_jsonl_line, read_inputs
+from ..inputs import DROPPED_KEYS, Record, doc_id, open_binary, parse_jsonl_line, read_inputs
 from ..ordering import DEFAULT_BUFFER, ordered
 from ..schema import Registry
 from ..units import split_units
@@ -53,10 +52,6 @@ def proposals(source: Source, config: ExtractConfig, n_process: int = 1) -> Iter
             yield json.loads(line)
 
 
-def _open(path: str) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
-
-
 def is_task_file(source: Source) -> bool:
     """Whether ``source`` is a JSONL file whose first line is a task (tokens and spans)."""
     if not isinstance(source, (str, os.PathLike)):
@@ -64,7 +59,7 @@ def is_task_file(source: Source) -> bool:
     path = str(source)
     if not path.endswith(TASK_FILE_SUFFIXES) or not Path(path).is_file():
         return False
-    with _open(path) as handle:
+    with open_binary(path) as handle:
         for number, raw in enumerate(handle, start=1):
             obj = parse_jsonl_line(raw, path, number)
             if obj is not None:
