@@ -2,7 +2,7 @@
 
     python bench/llm.py [--latency 0.3] [--concurrency 8] [--unit paragraph] [INPUT ...]
 
-Starts ``eventcoder.llm.testing.FakeLLMServer`` on 127.0.0.1 (every answer delayed by
+Starts ``eventcoder.extractors.llm.testing.FakeLLMServer`` on 127.0.0.1 (every answer delayed by
 ``--latency`` seconds), then runs ``eventcoder extract --extractor llm`` on INPUT (default: the
 seed documents) three times: with an empty cache at concurrency 1, with an empty cache at
 ``--concurrency``, and again with the second run's cache. Prints requests and approximate
@@ -19,10 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from eventcoder.extract import ExtractConfig, extract
-from eventcoder.llm.tasks.events.sharding import estimate_tokens
-from eventcoder.llm.testing import FakeLLMServer
-from eventcoder.nlp import load_pipeline
+from eventcoder.extractors.llm.tasks.events.sharding import estimate_tokens
+from eventcoder.extractors.llm.testing import FakeLLMServer
+from eventcoder.pipeline.nlp import load_pipeline
+from eventcoder.run.extract import ExtractConfig, extract
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--unit", default="paragraph", choices=("doc", "paragraph", "sentence"))
     args = parser.parse_args(argv)
     load_pipeline()  # loading spaCy and spacy-llm is not what is measured
-    import eventcoder.llm.pipeline  # noqa: F401
+    import eventcoder.extractors.llm.pipeline  # noqa: F401
     with FakeLLMServer(latency=args.latency) as server, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         stats, serial, serial_setup, sent = run(server, args.inputs, args.unit, 1, folder / "c1.sqlite3", folder / "o1.jsonl")

@@ -43,10 +43,10 @@ ANSWERS = ("accept", "reject", "ignore")
 def make_tasks(count: int, path: Path) -> None:
     """``count`` tasks with different texts, one MEETING each, written to ``path``."""
     # Imported here, so the client processes (which import this module) start light.
-    from eventcoder.model import Argument, Mention, ProposedEvent
-    from eventcoder.nlp import load_pipeline
+    from eventcoder.core.formats import Argument, Mention, ProposedEvent
+    from eventcoder.pipeline.nlp import load_pipeline
+    from eventcoder.pipeline.tasks import make_task
     from eventcoder.plugins import get_registry
-    from eventcoder.tasks import make_task
 
     nlp, registry = load_pipeline(), get_registry()
     with open(path, "w", encoding="utf-8") as out:

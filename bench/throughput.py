@@ -2,7 +2,7 @@
 
 Compares, in the same run and on the same paragraphs:
 
-* words/s of the extraction pipeline (``eventcoder.extract.extract``: parse, rules, tasks,
+* words/s of the extraction pipeline (``eventcoder.run.extract.extract``: parse, rules, tasks,
   JSON lines written to a file) against bare spaCy ``nlp.pipe``, at 1 and 2 processes
   (bare spaCy at 2 processes uses ``nlp.pipe(n_process=2)``);
 * peak resident memory of the whole process tree (the run and its worker processes) for
@@ -103,10 +103,10 @@ def run_one(mode: str, input_path: str, n_process: int) -> dict:
     Model loading is outside the timing in 1-process runs; 2-process runs include starting
     the workers, which load the model themselves, in both modes.
     """
-    from eventcoder.extract import ExtractConfig, extract
-    from eventcoder.inputs import read_inputs
-    from eventcoder.nlp import load_pipeline
-    from eventcoder.units import split_units
+    from eventcoder.pipeline.inputs import read_inputs
+    from eventcoder.pipeline.nlp import load_pipeline
+    from eventcoder.pipeline.units import split_units
+    from eventcoder.run.extract import ExtractConfig, extract
 
     units = [u.text for record in read_inputs([input_path]) for u in split_units(record, "paragraph")]
     words = sum(len(text.split()) for text in units)

@@ -54,7 +54,7 @@ def best_scores(output: Path) -> str:
 def extraction_speed(model: Path, texts: list[str], repeat: int) -> dict[str, float]:
     """Words per second of bare spaCy, rules and the trained model over ``texts`` x ``repeat``."""
     from eventcoder.extractors import ExtractorContext, build_extractors
-    from eventcoder.nlp import load_pipeline
+    from eventcoder.pipeline.nlp import load_pipeline
     from eventcoder.plugins import get_registry
 
     nlp = load_pipeline()

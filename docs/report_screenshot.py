@@ -17,9 +17,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from eventcoder.extract import ExtractConfig, extract
+from eventcoder.learn.report import write_report
 from eventcoder.plugins import get_registry
-from eventcoder.report import write_report
+from eventcoder.run.extract import ExtractConfig, extract
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -20,10 +20,10 @@ from pathlib import Path
 import uvicorn
 from playwright.sync_api import sync_playwright
 
-from eventcoder.extract import extract
-from eventcoder.review.app import create_app
-from eventcoder.review.server import ReviewOptions, listen, open_review
-from eventcoder.review.store import AnswerStore, session_id
+from eventcoder.annotation.store import AnswerStore, session_id
+from eventcoder.annotation.webapp.app import create_app
+from eventcoder.annotation.webapp.server import ReviewOptions, listen, open_review
+from eventcoder.run.extract import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOWN = "Schallenberg about holding"  # a phrase of the paragraph to show

@@ -5,11 +5,16 @@
 * ``events.llm.correct`` correct LLM proposals, with the prompt and response shown
 * ``events.llm.fetch``   fetch LLM proposals into a JSONL file to review later
 
-The recipes live in the installed package (``eventcoder.annotation.prodigy_recipes``), so the
+The recipes live in the installed package (``eventcoder.annotation.prodigy.recipes``), so the
 ``prodigy_recipes`` entry points can expose them too; importing them here registers them with
 Prodigy when it is installed. See docs/annotation.md.
 """
 
-from eventcoder.annotation.prodigy_recipes import events_correct, events_llm_correct, events_llm_fetch, events_manual
+from eventcoder.annotation.prodigy.recipes import (
+    events_correct,
+    events_llm_correct,
+    events_llm_fetch,
+    events_manual,
+)
 
 __all__ = ["events_correct", "events_llm_correct", "events_llm_fetch", "events_manual"]

@@ -7,9 +7,9 @@ import importlib.util
 import re
 
 import pytest
-
 from conftest import ROOT
-from eventcoder.model import ProposedEvent
+
+from eventcoder.core.formats import ProposedEvent
 
 TEXT = "Makei met Lavrov in Moscow on Wednesday. Lavrov said Minsk will not send any officials."
 #: What the fake extractor proposes wherever the words occur: type, trigger, [(role, text)].
@@ -40,7 +40,7 @@ def proposed(text: str, label: str, trigger: str, args: list, modality: str = "a
 
 def build_task(nlp, registry, text: str, events: list, doc: str = "doc1") -> dict:
     """A task for ``text`` from ``(label, trigger, args[, modality])`` tuples."""
-    from eventcoder.tasks import make_task
+    from eventcoder.pipeline.tasks import make_task
 
     return make_task(nlp(text)[:], [proposed(text, *event) for event in events], {"doc": doc, "offset": 0}, registry)
 

@@ -23,7 +23,7 @@ def registry():
 
 @pytest.fixture(scope="session")
 def nlp():
-    from eventcoder.nlp import load_pipeline
+    from eventcoder.pipeline.nlp import load_pipeline
 
     return load_pipeline()
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-
+from annotation_helpers import as_answer, build_task
 from conftest import run_cli
+
 from eventcoder.annotation.agreement import agreement
 from eventcoder.annotation.answers import answers_of
-from eventcoder.errors import InputError, UserError
-from annotation_helpers import as_answer, build_task
+from eventcoder.core.errors import InputError, UserError
 
 MET = "Makei met Lavrov in Moscow."
 SAID = "Lavrov said the talks were useful."

@@ -6,13 +6,13 @@ import copy
 import json
 
 import pytest
+from annotation_helpers import PROPOSALS, TEXT, as_answer, build_task
+from conftest import ROOT, read_jsonl, run_cli
 from jsonschema import Draft202012Validator
 
-from conftest import ROOT, read_jsonl, run_cli
 from eventcoder.annotation.answers import answers_of
 from eventcoder.annotation.edits import add_choices
 from eventcoder.annotation.export import build_gold
-from annotation_helpers import PROPOSALS, TEXT, as_answer, build_task
 
 GOLD_SCHEMA = Draft202012Validator(json.loads((ROOT / "schemas" / "gold.schema.json").read_text()))
 REFUSAL_TEXT = "Belarus refused to attend the summit in Vienna."

@@ -6,11 +6,12 @@ import json
 import re
 
 from conftest import ROOT
+
 from eventcoder.annotation.answers import answers_of
 from eventcoder.annotation.checks import answer_problems
 from eventcoder.annotation.edits import normalize_answer
 from eventcoder.annotation.export import build_gold
-from eventcoder.validate import line_errors
+from eventcoder.pipeline.validate import line_errors
 
 
 def test_documented_lines_are_consistent(registry):

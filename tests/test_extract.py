@@ -8,12 +8,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import ROOT, SEEDS, read_jsonl, run_cli
 
-from eventcoder.atomic import atomic_writer
-from eventcoder.extract import ExtractConfig, extract
-from eventcoder.validate import line_errors
+from eventcoder.core.atomic import atomic_writer
+from eventcoder.pipeline.validate import line_errors
+from eventcoder.run.extract import ExtractConfig, extract
 
 TASK_SCHEMA = json.loads((ROOT / "schemas" / "task.schema.json").read_text())
 SEED_TEXTS = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}

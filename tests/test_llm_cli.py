@@ -13,14 +13,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEEDS, read_jsonl, run_cli
 
-from eventcoder.errors import UserError
-from eventcoder.extract import ExtractConfig, extract
+from eventcoder.core.errors import UserError
 from eventcoder.extractors import ExtractorContext, build_extractors
-from eventcoder.llm.testing import FakeLLMServer
-from eventcoder.validate import validate_file
+from eventcoder.extractors.llm.testing import FakeLLMServer
+from eventcoder.pipeline.validate import validate_file
+from eventcoder.run.extract import ExtractConfig, extract
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ import time
 import httpx
 import pytest
 
-from eventcoder.errors import UserError
-from eventcoder.llm.cache import ResponseCache
-from eventcoder.llm.client.model import OpenAICompatible
-from eventcoder.llm.response_schema import response_format
-from eventcoder.llm.testing import Fault, FakeLLMServer
+from eventcoder.core.errors import UserError
+from eventcoder.extractors.llm.cache import ResponseCache
+from eventcoder.extractors.llm.client.model import OpenAICompatible
+from eventcoder.extractors.llm.response_schema import response_format
+from eventcoder.extractors.llm.testing import FakeLLMServer, Fault
 
 
 def echo(body: dict) -> str:

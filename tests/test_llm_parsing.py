@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from eventcoder.llm.tasks.events.parser import event_items
-from eventcoder.llm.tasks.events.resolve import resolve
-from eventcoder.llm.tasks.events.sentences import numbered_sentences
+from eventcoder.extractors.llm.tasks.events.parser import event_items
+from eventcoder.extractors.llm.tasks.events.resolve import resolve
+from eventcoder.extractors.llm.tasks.events.sentences import numbered_sentences
 
 ANSWER = {"events": [{"type": "MEETING", "modality": "asserted", "sentence": 0, "trigger": "met",
                       "arguments": [{"role": "participant", "text": "Makei"}, {"role": "place", "text": "Moscow"}]}]}

@@ -8,21 +8,25 @@ from typing import Iterable
 import jsonschema
 import pytest
 import spacy
+from conftest import ROOT
 from spacy_llm.registry import registry as llm_registry
 from spacy_llm.util import assemble
 
-import eventcoder.llm.registry  # noqa: F401  (registers eventcoder's spacy-llm functions)
-from conftest import ROOT
-from eventcoder.ensemble import merge_events
-from eventcoder.errors import UserError
+import eventcoder.extractors.llm.registry  # noqa: F401  (registers eventcoder's spacy-llm functions)
+from eventcoder.core.errors import UserError
+from eventcoder.core.formats import ProposedEvent
 from eventcoder.extractors import ExtractorContext, build_extractors
-from eventcoder.jsonschemas import schemas
-from eventcoder.llm.response_schema import response_schema
-from eventcoder.llm.tasks.events.examples import DEFAULT_EXAMPLES, EventsExample, read_gold_examples, render_example
-from eventcoder.llm.tasks.events.resolve import RESULT_KEY
-from eventcoder.llm.tasks.events.sharding import estimate_tokens
-from eventcoder.llm.testing import FakeLLMServer, keyword_responder
-from eventcoder.model import ProposedEvent
+from eventcoder.extractors.ensemble import merge_events
+from eventcoder.extractors.llm.response_schema import published_schemas, response_schema
+from eventcoder.extractors.llm.tasks.events.examples import (
+    DEFAULT_EXAMPLES,
+    EventsExample,
+    read_gold_examples,
+    render_example,
+)
+from eventcoder.extractors.llm.tasks.events.resolve import RESULT_KEY
+from eventcoder.extractors.llm.tasks.events.sharding import estimate_tokens
+from eventcoder.extractors.llm.testing import FakeLLMServer, keyword_responder
 
 TEXT = "Makei met Lavrov in Moscow on Wednesday. Lavrov said the talks were useful."
 
@@ -159,7 +163,7 @@ def test_long_docs_are_split_on_sentences_and_merged_at_doc_offsets(server, regi
 
 def test_schema_file_is_in_sync_and_example_answers_fit_it(registry):
     path = ROOT / "schemas" / "llm_response.schema.json"
-    assert json.loads(path.read_text()) == schemas()["llm_response.schema.json"], "run: eventcoder schemas --write schemas/"
+    assert json.loads(path.read_text()) == published_schemas()["llm_response.schema.json"], "run: eventcoder schemas --write schemas/"
     schema = response_schema(registry)
     for record in read_gold_examples(DEFAULT_EXAMPLES):
         rendered = render_example(EventsExample(**record), list(registry.types))

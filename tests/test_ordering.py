@@ -1,4 +1,4 @@
-"""Review order (``eventcoder.ordering``): the priority formula, the bounded reorderer, and the
+"""Review order (``eventcoder.annotation.ordering``): the priority formula, the bounded reorderer, and the
 ``--order`` option of the recipes and the review app."""
 
 from __future__ import annotations
@@ -7,9 +7,17 @@ import json
 
 import pytest
 
-from eventcoder.errors import UserError
-from eventcoder.ordering import (EMPTY_DOUBT, MODALITY_DOUBT, event_doubt, ordered, priority, reorder, task_disagreement,
-                                 task_doubt)
+from eventcoder.annotation.ordering import (
+    EMPTY_DOUBT,
+    MODALITY_DOUBT,
+    event_doubt,
+    ordered,
+    priority,
+    reorder,
+    task_disagreement,
+    task_doubt,
+)
+from eventcoder.core.errors import UserError
 
 
 def event(score=1.0, agreement=None, modality="asserted") -> dict:
@@ -134,7 +142,7 @@ def task_file(tmp_path_factory, nlp, registry):
 
 
 def test_recipes_serve_tasks_in_the_order_asked(task_file):
-    from eventcoder.annotation import prodigy_recipes as recipes
+    from eventcoder.annotation.prodigy import recipes
 
     def first(order, **options):
         components = recipes.events_correct("set", task_file, order=order, **options)
@@ -152,7 +160,7 @@ def test_recipes_serve_tasks_in_the_order_asked(task_file):
 
 
 def test_review_server_serves_the_most_doubtful_task_first(task_file, tmp_path):
-    from eventcoder.review.server import ReviewOptions, open_review
+    from eventcoder.annotation.webapp.server import ReviewOptions, open_review
 
     review = open_review(ReviewOptions(source=task_file, dataset="d", annotator="anna", db=str(tmp_path / "r.db"),
                                        order="uncertain", buffer=4))

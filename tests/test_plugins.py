@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import read_jsonl, run_cli
 from example_plugin import install_plugin, readme_plugin_source
 
+from eventcoder.core.vocabulary import ArgumentKind, EventType, Role
 from eventcoder.hookspecs import hookimpl
 from eventcoder.plugins import build_registry, make_plugin_manager
-from eventcoder.schema import ArgumentKind, EventType, Role
 
 BROKEN_IMPORT = "raise RuntimeError('this plugin is broken on purpose')\n"
 

@@ -9,11 +9,11 @@ import re
 from itertools import islice
 
 import pytest
+from annotation_helpers import TEXT, build_task, fake_extractor, recipes  # noqa: F401 - fixtures
+from conftest import ROOT, read_jsonl
 from jsonschema import Draft202012Validator
 
-from conftest import ROOT, read_jsonl
-from eventcoder.validate import line_errors
-from annotation_helpers import TEXT, build_task, fake_extractor, recipes  # noqa: F401 - fixtures
+from eventcoder.pipeline.validate import line_errors
 
 TASK_SCHEMA = Draft202012Validator(json.loads((ROOT / "schemas" / "task.schema.json").read_text()))
 PRODIGY_VIEWS = ["relations", "choice", "text_input", "llm_io", "html", "text", "spans_manual", "ner_manual"]
@@ -149,7 +149,7 @@ def test_llm_fetch_writes_tasks_to_review_later(recipes, registry, tmp_path, fak
 
 
 def test_bad_task_file_names_file_and_line(recipes, registry, nlp, tmp_path):
-    from eventcoder.errors import InputError
+    from eventcoder.core.errors import InputError
 
     task = build_task(nlp, registry, TEXT, [("MEETING", "met", [("participant", "Makei")])])
     broken = copy.deepcopy(task)

@@ -8,9 +8,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from playwright.sync_api import sync_playwright
-
 from conftest import run_cli
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -155,8 +154,8 @@ def test_confusions_and_worst_examples(made):
 
 
 def test_error_marks_add_up_to_the_scores(registry, tmp_path):
-    from eventcoder.evaluate import aligned, score_aligned
-    from eventcoder.report.analysis import FALSE_POSITIVE, MISS, analyse
+    from eventcoder.learn.evaluate import aligned, score_aligned
+    from eventcoder.learn.report.analysis import FALSE_POSITIVE, MISS, analyse
 
     documents = list(aligned(write(tmp_path / "g.jsonl", GOLD), write(tmp_path / "p.jsonl", PRED), registry))
     scores = score_aligned(documents, registry)

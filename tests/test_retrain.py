@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, read_jsonl, run_cli
-from eventcoder.errors import UserError
+
+from eventcoder.core.errors import UserError
 
 DEV = ROOT / "corpus" / "dev.jsonl"
 
@@ -35,7 +35,7 @@ def fake_model(folder: Path, score: float) -> Path:
 @pytest.fixture
 def fakes(monkeypatch):
     """Training writes a model that scores ``fakes.next`` on test; scoring reads that score back."""
-    import eventcoder.retrain as retrain
+    import eventcoder.learn.retrain as retrain
 
     class Fakes:
         next = 0.5
@@ -72,7 +72,7 @@ def answers(tmp_path_factory, nlp, registry):
 
 
 def run(answers, model, registry, **options):
-    from eventcoder.retrain import retrain
+    from eventcoder.learn.retrain import retrain
 
     return retrain(answers["answers"], model, registry, dev=answers["test"], test=answers["test"], **options)
 
@@ -124,7 +124,7 @@ def test_training_data_never_holds_test_texts(fakes, answers, registry, tmp_path
 
 
 def test_failures_leave_the_model_alone(fakes, answers, registry, tmp_path, monkeypatch):
-    import eventcoder.retrain as retrain
+    import eventcoder.learn.retrain as retrain
 
     model = fake_model(tmp_path / "events", 0.6)
 
@@ -141,9 +141,9 @@ def test_failures_leave_the_model_alone(fakes, answers, registry, tmp_path, monk
 
 
 def test_learning_curve_trains_nested_shares(monkeypatch, registry, tmp_path):
-    import eventcoder.learning_curve as curve_module
-    import eventcoder.training.train as training
-    from eventcoder.training.train import TrainFiles
+    import eventcoder.learn.learning_curve as curve_module
+    import eventcoder.learn.train as training
+    from eventcoder.learn.train import TrainFiles
 
     gold = write_lines(tmp_path / "gold.jsonl", DEV.read_text(encoding="utf-8").splitlines()[:20])
     trained = []

@@ -16,13 +16,12 @@ from typing import Iterator
 
 import httpx
 import pytest
-
 from conftest import SEEDS
 
-from eventcoder.model import Argument, Mention, ProposedEvent
-from eventcoder.review.app import MAX_BODY, create_app
-from eventcoder.review.server import ReviewOptions, listen, open_review
-from eventcoder.tasks import make_task
+from eventcoder.annotation.webapp.app import MAX_BODY, create_app
+from eventcoder.annotation.webapp.server import ReviewOptions, listen, open_review
+from eventcoder.core.formats import Argument, Mention, ProposedEvent
+from eventcoder.pipeline.tasks import make_task
 
 XSS_TEXT = "The minister said <script>alert(1)</script> and <img src=x onerror=alert(2)> before the talks."
 #: text -> events as (label, trigger, modality, {role: phrase or [phrases]})
@@ -323,7 +322,7 @@ def test_news_is_run_through_the_extractor_as_it_is_served(tmp_path):
 
 
 def test_a_bad_task_file_fails_at_start(tmp_path, tasks):
-    from eventcoder.errors import InputError
+    from eventcoder.core.errors import InputError
 
     broken = dict(tasks[0], spans=[dict(tasks[0]["spans"][0], start=1)])
     with pytest.raises(InputError, match="tasks.jsonl:1:"):

@@ -11,8 +11,15 @@ import json
 import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
-
-from test_review_api import XSS_TEXT, make_tasks, open_app, payload, rows, serving, write_jsonl
+from test_review_api import (
+    XSS_TEXT,
+    make_tasks,
+    open_app,
+    payload,
+    rows,
+    serving,
+    write_jsonl,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

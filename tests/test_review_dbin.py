@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import SEEDS, read_jsonl
-
-from eventcoder.cli import main
-from eventcoder.extract import extract
-from eventcoder.review.payload import build_answer
-from eventcoder.review.store import AnswerStore, session_id
-
 from test_review_api import payload, rows, write_jsonl
+
+from eventcoder.annotation.store import AnswerStore, session_id
+from eventcoder.annotation.webapp.payload import build_answer
+from eventcoder.cli import main
+from eventcoder.run.extract import extract
 
 
 @pytest.fixture(scope="module")

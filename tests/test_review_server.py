@@ -11,7 +11,6 @@ import threading
 
 import httpx
 import pytest
-
 from conftest import ROOT
 from test_review_api import make_tasks, payload, rows, write_jsonl
 
@@ -79,8 +78,8 @@ def test_a_host_other_than_localhost_requires_the_printed_token(task_file, tmp_p
 
 
 def test_bad_input_and_a_taken_port_are_one_line_errors(tmp_path, task_file, capsys):
+    from eventcoder.annotation.webapp.server import listen
     from eventcoder.cli import main
-    from eventcoder.review.server import listen
 
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "x", "tokens": [], "spans": [{"start": 0}]}\n')

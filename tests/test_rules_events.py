@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eventcoder.model import ProposedEvent
-from eventcoder.tasks import make_task
+from eventcoder.core.formats import ProposedEvent
+from eventcoder.pipeline.tasks import make_task
 
 
 def extract(rules, nlp, text: str) -> list[ProposedEvent]:

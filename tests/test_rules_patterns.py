@@ -8,17 +8,16 @@ import types
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, read_jsonl, run_cli
 from spacy.matcher import Matcher
 
 from eventcoder import hookimpl
-from eventcoder.errors import UserError
+from eventcoder.core.errors import UserError
 from eventcoder.extractors import ExtractorContext
+from eventcoder.extractors.rules.extractor import RuleExtractor
+from eventcoder.extractors.rules.matching import IndexedMatcher
+from eventcoder.extractors.rules.patterns import BUILTIN_DIR, load_patterns
 from eventcoder.plugins import build_registry, make_plugin_manager
-from eventcoder.rules.extractor import RuleExtractor
-from eventcoder.rules.matching import IndexedMatcher
-from eventcoder.rules.patterns import BUILTIN_DIR, load_patterns
-
-from conftest import ROOT, read_jsonl, run_cli
 
 DOC_EXAMPLE = re.search(r"```json\n(.*?)```", (ROOT / "docs" / "patterns.md").read_text(encoding="utf-8"), re.S).group(1)
 GOOD_ENTRY = {"id": "p", "type": "MEETING", "pattern": [{"LEMMA": "meet"}], "slots": {"subject": "participant"}}

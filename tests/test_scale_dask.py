@@ -14,18 +14,22 @@ from pathlib import Path
 
 import dask
 import pytest
-
 from conftest import ROOT, SEEDS, read_jsonl, run_cli
 
 from eventcoder.cli import main
-from eventcoder.engines.cluster import connect
-from eventcoder.engines.llm_shared import ShardedCache, merge_shards, request_slot, shard_folder, shared_llm
-from eventcoder.engines.work import PartJob
-from eventcoder.extract import ExtractConfig, extract
-from eventcoder.llm.cache import ResponseCache
-from eventcoder.llm.testing import FakeLLMServer
-from eventcoder.manifest import MANIFEST
-from eventcoder.partitioned import extract_parts
+from eventcoder.extractors.llm.cache import ResponseCache
+from eventcoder.extractors.llm.cluster import (
+    ShardedCache,
+    merge_shards,
+    request_slot,
+    shard_folder,
+    shared_llm,
+)
+from eventcoder.extractors.llm.testing import FakeLLMServer
+from eventcoder.run.engines.cluster import connect
+from eventcoder.run.extract import ExtractConfig, extract
+from eventcoder.run.manifest import MANIFEST
+from eventcoder.run.partitioned import extract_parts
 
 CORPUS = [json.loads(line) for line in (ROOT / "corpus" / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
 
@@ -125,9 +129,8 @@ def _hold_slot(spec: list, seconds: float) -> tuple[float, float]:
 
 
 def test_llm_requests_share_one_budget_across_workers(client, tmp_path):
-    config = ExtractConfig(extractors=("llm",), options=(("llm_concurrency", 1), ("llm_no_cache", True)))
-    with shared_llm(PartJob(config, str(tmp_path))) as job:
-        spec = dict(job.config.options)["llm_semaphore"]
+    with shared_llm({"llm_concurrency": 1, "llm_no_cache": True}) as options:
+        spec = options["llm_semaphore"]
         futures = [client.submit(_hold_slot, spec, 0.15, pure=False) for _ in range(4)]
         spans = sorted(client.gather(futures))
     assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))  # never two at once

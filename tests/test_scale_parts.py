@@ -11,14 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEEDS, read_jsonl, run_cli
 
-from eventcoder.errors import UserError
-from eventcoder.extract import ExtractConfig, extract
-from eventcoder.manifest import MANIFEST
-from eventcoder.partitioned import extract_parts
-from eventcoder.parts import plan_parts, read_part
+from eventcoder.core.errors import UserError
+from eventcoder.run.extract import ExtractConfig, extract
+from eventcoder.run.manifest import MANIFEST
+from eventcoder.run.partitioned import extract_parts
+from eventcoder.run.parts import plan_parts, read_part
 
 CORPUS = [json.loads(line) for line in (ROOT / "corpus" / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
 

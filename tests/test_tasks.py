@@ -6,13 +6,12 @@ import json
 
 import jsonschema
 import pytest
-
 from conftest import ROOT, read_jsonl, run_cli
 
-from eventcoder.hashing import set_hashes
-from eventcoder.model import Argument, Mention, ProposedEvent
-from eventcoder.tasks import events_from_task, make_task
-from eventcoder.validate import line_errors
+from eventcoder.core.formats import Argument, Mention, ProposedEvent
+from eventcoder.pipeline.hashing import set_hashes
+from eventcoder.pipeline.tasks import events_from_task, make_task
+from eventcoder.pipeline.validate import line_errors
 
 TASK_SCHEMA = json.loads((ROOT / "schemas" / "task.schema.json").read_text())
 

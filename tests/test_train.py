@@ -11,7 +11,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, read_jsonl, run_cli
 
 DEV = ROOT / "corpus" / "dev.jsonl"
@@ -55,7 +54,7 @@ def test_trained_model_extracts_schema_valid_tasks(trained, small_gold, tmp_path
 
 
 def test_reusing_the_shared_parse_changes_nothing(trained, nlp, small_gold):
-    from eventcoder.training.extractor import ModelExtractor, load_trained
+    from eventcoder.extractors.model.extractor import ModelExtractor, load_trained
 
     texts = [record["text"] for record in read_jsonl(small_gold[0])[:8]]
     docs = list(nlp.pipe(texts))
@@ -75,7 +74,7 @@ def test_extract_without_model_path_is_a_user_error(tmp_path):
 def test_config_is_valid_and_names_our_components(trained):
     from spacy import util
 
-    from eventcoder.training.train import TrainFiles
+    from eventcoder.learn.train import TrainFiles
 
     files = TrainFiles(trained)
     config = util.load_config(files.config)

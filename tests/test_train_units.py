@@ -1,4 +1,4 @@
-"""The parts of ``eventcoder.training``: the gold converter, the suggester, the role classifier."""
+"""The parts of ``eventcoder.learn``: the gold converter, the suggester, the role classifier."""
 
 from __future__ import annotations
 
@@ -7,10 +7,15 @@ import json
 import numpy
 import pytest
 import spacy
+from conftest import ROOT
 from spacy.tokens import Span
 
-from conftest import ROOT
-from eventcoder.training.convert import ARGUMENTS_KEY, EVENTS_KEY, gold_to_docbin, read_gold
+from eventcoder.learn.convert import (
+    ARGUMENTS_KEY,
+    EVENTS_KEY,
+    gold_to_docbin,
+    read_gold,
+)
 
 DEV = ROOT / "corpus" / "dev.jsonl"
 
@@ -33,7 +38,10 @@ def test_converter_keeps_every_gold_span_and_role(registry):
 
 
 def test_argument_suggester_offers_parse_phrases(nlp):
-    from eventcoder.training.suggesters import build_argument_suggester, suggest_spans
+    from eventcoder.extractors.model.suggesters import (
+        build_argument_suggester,
+        suggest_spans,
+    )
 
     doc = nlp("Makei said that Minsk and Moscow would sign an agreement on visas in Geneva on Friday.")
     found = {doc[s:e].text for s, e in suggest_spans(doc, [1], 60)}
@@ -47,7 +55,7 @@ def test_argument_suggester_offers_parse_phrases(nlp):
 def role_model():
     from spacy.ml.models import MaxoutWindowEncoder, MultiHashEmbed, build_Tok2Vec_model
 
-    from eventcoder.training.role_model import build_role_classifier
+    from eventcoder.extractors.model.role_model import build_role_classifier
 
     tok2vec = build_Tok2Vec_model(
         MultiHashEmbed(width=16, attrs=["NORM", "SHAPE"], rows=[100, 50], include_static_vectors=False),
@@ -58,7 +66,7 @@ def role_model():
 
 
 def _batch(docs, pairs, triggers):
-    from eventcoder.training.role_model import FeatureBag, RoleBatch
+    from eventcoder.extractors.model.role_model import FeatureBag, RoleBatch
 
     spans = numpy.asarray([(0, 1, 2), (0, 0, 1), (0, 2, 3), (1, 0, 2)], dtype="int32")
     return RoleBatch(
@@ -98,7 +106,11 @@ def test_role_classifier_forward_and_backprop_shapes(role_model):
 
 
 def test_decoding_keeps_the_schema(registry):
-    from eventcoder.training.roles import EventRoles, Instances, make_event_roles
+    from eventcoder.extractors.model.roles import (
+        EventRoles,
+        Instances,
+        make_event_roles,
+    )
 
     nlp = spacy.blank("en")
     pipe = make_event_roles(nlp, "event_roles", _dummy_model(), "events", "arguments", None, True, None)

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import ROOT, SEEDS, read_jsonl, run_cli
 
-from eventcoder.evaluate import evaluate
-from eventcoder.jsonschemas import schemas
+from eventcoder.core.json_schemas import schemas
+from eventcoder.learn.evaluate import evaluate
 
 
 def test_schema_files_are_generated_from_the_models():

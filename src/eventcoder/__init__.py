@@ -1,8 +1,8 @@
 """eventcoder: find political and diplomatic events in news text and feed them into annotation."""
 
-from .hookspecs import hookimpl
-from .model import Argument, Event, Mention, ProposedEvent
-from .schema import ArgumentKind, EventType, Role
+from eventcoder.core.formats import Argument, Event, Mention, ProposedEvent
+from eventcoder.core.vocabulary import ArgumentKind, EventType, Role
+from eventcoder.hookspecs import hookimpl
 
 __version__ = "0.1.0"
 

@@ -1,3 +1,3 @@
-from .cli import main
+from eventcoder.cli import main
 
 main()

@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .errors import InputError, UserError
-from .ordering import DEFAULT_BUFFER
+from eventcoder.annotation.ordering import DEFAULT_BUFFER
+from eventcoder.core.errors import InputError, UserError
 
 app = typer.Typer(
     add_completion=False,
@@ -29,7 +29,7 @@ def say(message: str) -> None:
 
 
 def _registry():
-    from .plugins import get_registry
+    from eventcoder.plugins import get_registry
 
     registry = get_registry()
     for plugin, message in registry.errors.items():
@@ -70,9 +70,9 @@ def extract(
     Each line holds text, tokens, spans (triggers and argument mentions), relations (roles),
     events derived from them, meta (source, doc, unit, offset) and the Prodigy hashes.
     """
-    from .extract import ExtractConfig
-    from .extract import extract as run_extract
-    from .units import UNITS
+    from eventcoder.pipeline.units import UNITS
+    from eventcoder.run.extract import ExtractConfig
+    from eventcoder.run.extract import extract as run_extract
 
     if unit not in UNITS:
         raise typer.BadParameter(f"choose one of {', '.join(UNITS)}", param_hint="--unit")
@@ -100,9 +100,9 @@ def extract(
     def report_skip(error: InputError) -> None:
         say(f"skipped {error}")
 
-    from .engines import ENGINES
-    from .parts import DEFAULT_PART_SIZE
-    from .partitioned import extract_parts, is_folder_output
+    from eventcoder.run.engines import ENGINES
+    from eventcoder.run.partitioned import extract_parts, is_folder_output
+    from eventcoder.run.parts import DEFAULT_PART_SIZE
 
     if engine not in ENGINES:
         raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
@@ -132,7 +132,7 @@ def validate(
 
     Exits 0 when every line is valid, 1 otherwise.
     """
-    from .validate import KINDS, validate_file
+    from eventcoder.pipeline.validate import KINDS, validate_file
 
     if kind not in KINDS:
         raise typer.BadParameter(f"choose one of {', '.join(KINDS)}", param_hint="--kind")
@@ -184,8 +184,8 @@ def evaluate(
     Negated and hypothetical events are scored apart; a prediction marking one of them
     asserted or planned is a false positive. See docs/learning_loop.md for --report.
     """
-    from .evaluate import evaluate as run_evaluate
-    from .report import write_report
+    from eventcoder.learn.evaluate import evaluate as run_evaluate
+    from eventcoder.learn.report import write_report
 
     if learning_curve and not report:
         raise typer.BadParameter("needs --report", param_hint="--learning-curve")
@@ -225,7 +225,7 @@ def types(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
 @app.command()
 def plugins(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """List loaded plugins, what each registered, and plugins that failed."""
-    from .plugins import get_registry
+    from eventcoder.plugins import get_registry
 
     registry = get_registry()
     data = {
@@ -246,18 +246,20 @@ def plugins(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")
 @app.command()
 def schemas(write: Optional[Path] = typer.Option(None, "--write", help="Write the schema files into this folder.")) -> None:
     """Print (or --write) the JSON Schemas of the task and gold formats."""
-    from .jsonschemas import schemas as all_schemas
-    from .jsonschemas import write_schemas
+    from eventcoder.core.json_schemas import schemas as format_schemas
+    from eventcoder.core.json_schemas import write_schemas
+    from eventcoder.extractors.llm.response_schema import published_schemas
 
+    files = {**format_schemas(), **published_schemas()}
     if write:
-        for path in write_schemas(write):
+        for path in write_schemas(write, files):
             say(f"wrote {path}")
     else:
-        print(json.dumps(all_schemas(), indent=2, ensure_ascii=False))
+        print(json.dumps(files, indent=2, ensure_ascii=False))
 
 
 def _answer_kinds(value: str) -> tuple[str, ...]:
-    from .annotation.answers import answer_kinds
+    from eventcoder.annotation.answers import answer_kinds
 
     try:
         return answer_kinds(value)
@@ -279,9 +281,9 @@ def export(
     Answers for one text (same _input_hash) are merged; each gold line is checked against
     schemas/gold.schema.json. A bad line is reported as FILE:LINE and nothing is written.
     """
-    from .annotation.export import FORMATS, MERGES
-    from .annotation.export import export as run_export
-    from .review.datasets import dataset_name, export_dataset
+    from eventcoder.annotation.datasets import dataset_name, export_dataset
+    from eventcoder.annotation.export import FORMATS, MERGES
+    from eventcoder.annotation.export import export as run_export
 
     if merge not in MERGES:
         raise typer.BadParameter(f"choose one of {', '.join(MERGES)}", param_hint="--merge")
@@ -323,10 +325,10 @@ def agreement(
     Annotators are told apart by _annotator_id (else _session_id); each pair is scored on
     the texts both answered, one as reference, with the matching of `eventcoder evaluate`.
     """
-    from .annotation.agreement import agreement as run_agreement
-    from .annotation.agreement import agreement_file
-    from .review.datasets import dataset_name
-    from .review.store import DEFAULT_DB, dataset_answers
+    from eventcoder.annotation.agreement import agreement as run_agreement
+    from eventcoder.annotation.agreement import agreement_file
+    from eventcoder.annotation.datasets import dataset_name
+    from eventcoder.annotation.store import DEFAULT_DB, dataset_answers
 
     dataset = dataset_name(answers_file, db)
     if dataset is not None:
@@ -362,12 +364,12 @@ def review(
     SQLite database, one transaction each; a restarted server goes on where it stopped.
     Shortcuts: a accept, x reject, space skip, backspace undo. See docs/review.md.
     """
-    from .extract import ExtractConfig
-    from .ordering import ORDERS
-    from .review.queue import KEYS
-    from .review.server import ReviewOptions, serve
-    from .review.store import DEFAULT_DB
-    from .units import UNITS
+    from eventcoder.annotation.ordering import ORDERS
+    from eventcoder.annotation.store import DEFAULT_DB
+    from eventcoder.annotation.webapp.queue import KEYS
+    from eventcoder.annotation.webapp.server import ReviewOptions, serve
+    from eventcoder.pipeline.units import UNITS
+    from eventcoder.run.extract import ExtractConfig
 
     if unit not in UNITS:
         raise typer.BadParameter(f"choose one of {', '.join(UNITS)}", param_hint="--unit")
@@ -395,9 +397,9 @@ def db_in(
     Gold lines become accepted answers, their spans and relations rebuilt from the events.
     Every line is checked first; one bad line is reported as FILE:LINE and nothing is stored.
     """
-    from .review.importer import import_answers
-    from .review.server import default_annotator
-    from .review.store import DEFAULT_DB, AnswerStore
+    from eventcoder.annotation.importer import import_answers
+    from eventcoder.annotation.store import DEFAULT_DB, AnswerStore
+    from eventcoder.annotation.webapp.server import default_annotator
 
     registry = _registry()
     with AnswerStore(db or DEFAULT_DB) as store:
@@ -423,12 +425,12 @@ def train(
     loop on the CPU, keeping the best model on --dev as OUTPUT/model-best. The config can be
     edited and re-run with plain spacy train (the command is printed at the end).
     """
-    from .training.train import TrainFiles
-    from .training.train import train as run_train
+    from eventcoder.learn.train import TrainFiles
+    from eventcoder.learn.train import train as run_train
 
     if learning_curve:
-        from .learning_curve import CURVE_FILE, parse_shares
-        from .learning_curve import learning_curve as run_curve
+        from eventcoder.learn.learning_curve import CURVE_FILE, parse_shares
+        from eventcoder.learn.learning_curve import learning_curve as run_curve
 
         def report_point(point: dict) -> None:
             dev_scores = point["dev"]
@@ -471,8 +473,8 @@ def retrain(
     at least as well (or --force) replaces MODEL, the old one kept as MODEL.previous; a
     worse one is kept as MODEL.rejected and the command exits with 1. See docs/learning_loop.md.
     """
-    from .retrain import SCORE_WEIGHTS
-    from .retrain import retrain as run_retrain
+    from eventcoder.learn.retrain import SCORE_WEIGHTS
+    from eventcoder.learn.retrain import retrain as run_retrain
 
     result = run_retrain(answers, model, _registry(), dev=dev, test=test, gold=gold or (), db=db,
                          keep=_answer_kinds(answer_kinds), force=force, from_base=from_base, log=say,

@@ -17,8 +17,8 @@ from typing import Callable
 
 import pluggy
 
-from . import hookspecs
-from .schema import ArgumentKind, EventType, Registry, Role
+from eventcoder import hookspecs
+from eventcoder.core.vocabulary import ArgumentKind, EventType, Registry, Role
 
 ENTRY_POINT_GROUP = "eventcoder"
 DISABLE_ENV = "EVENTCODER_DISABLE_PLUGINS"

@@ -2,7 +2,7 @@
 
 For every pair of annotators (``_annotator_id``, else ``_session_id``) and every text both
 answered, one annotator's events are scored against the other's with the matching of
-``eventcoder.evaluate``: triggers of the same type match on overlap, arguments on role and
+``eventcoder.learn.evaluate``: triggers of the same type match on overlap, arguments on role and
 overlap within matched events, real (asserted, planned) and irrealis events apart. Treating
 either annotator as the reference gives the same F1 (precision and recall swap). When an
 annotator answered a text more than once, the latest answer counts.
@@ -13,11 +13,19 @@ from __future__ import annotations
 from itertools import combinations, count
 from typing import Iterable, Sequence
 
-from ..errors import InputError, UserError
-from ..evaluate import Scores, report, score_document
-from ..schema import Registry
-from .answers import Answer, annotator, answers_of, input_key, read_answers, require, timestamp
-from .export import gold_from_answer
+from eventcoder.annotation.answers import (
+    Answer,
+    annotator,
+    answers_of,
+    input_key,
+    read_answers,
+    require,
+    timestamp,
+)
+from eventcoder.annotation.export import gold_from_answer
+from eventcoder.core.errors import InputError, UserError
+from eventcoder.core.scoring import Scores, report, score_document
+from eventcoder.core.vocabulary import Registry
 
 
 def _latest_events(answers: Iterable[Answer | dict], registry: Registry, keep: Sequence[str]) -> dict[int, dict[str, list]]:

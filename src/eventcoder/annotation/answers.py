@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from ..errors import InputError
-from ..hashing import input_hash
-from ..inputs import STDIN, parse_jsonl_line
+from eventcoder.core.errors import InputError
+from eventcoder.pipeline.hashing import input_hash
+from eventcoder.pipeline.inputs import STDIN, parse_jsonl_line
 
 ANSWERS = ("accept", "reject", "ignore")
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..schema import Registry
-from ..validate import line_errors
-from .edits import normalize_answer
+from eventcoder.annotation.edits import normalize_answer
+from eventcoder.core.vocabulary import Registry
+from eventcoder.pipeline.validate import line_errors
 
 #: Answers that say nothing about the events, so nothing in them needs to be valid.
 UNCHECKED_ANSWERS = ("reject", "ignore")

@@ -27,9 +27,9 @@ from __future__ import annotations
 import copy
 import re
 
-from ..schema import MODALITIES, Registry
-from ..tasks import events_from_task
-from .labels import EDITS_FIELD, LLM_IO_KEY
+from eventcoder.annotation.labels import EDITS_FIELD, LLM_IO_KEY
+from eventcoder.core.vocabulary import MODALITIES, Registry
+from eventcoder.pipeline.tasks import events_from_task
 
 ARG_OPTION = "arg:"
 MODALITY_OPTION = "mod:"

@@ -21,28 +21,30 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import count
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Sequence
 
-from ..atomic import atomic_writer
-from ..errors import InputError
-from ..schema import Registry
-from ..validate import line_errors
-from .answers import Answer, annotator, answers_of, input_key, read_answers, require, timestamp
-from .checks import relation_problems
-from .edits import normalize_answer
+from eventcoder.annotation.answers import (
+    Answer,
+    annotator,
+    answers_of,
+    input_key,
+    read_answers,
+    require,
+    timestamp,
+)
+from eventcoder.annotation.checks import relation_problems
+from eventcoder.annotation.edits import normalize_answer
+from eventcoder.core.atomic import atomic_writer
+from eventcoder.core.errors import InputError
+from eventcoder.core.formats import Gold
+from eventcoder.core.vocabulary import Registry
+from eventcoder.pipeline.validate import line_errors
 
 MERGES = ("first", "latest", "strict")
 FORMATS = ("jsonl", "spacy")
 GOLD_EVENT_KEYS = ("label", "trigger", "arguments", "modality")
 #: Meta keys not carried into gold: the LLM's prompt and response are provenance, not gold.
 DROPPED_META = ("llm_io",)
-
-
-class Gold(NamedTuple):
-    """A gold record and the tokens it was annotated on (for a spaCy Doc)."""
-
-    record: dict
-    tokens: list | None
 
 
 class MergeConflicts(InputError):
@@ -161,7 +163,9 @@ def output_format(output: str, fmt: str | None = None) -> str:
 def write_gold(golds: list[Gold], output: str, fmt: str, registry: Registry) -> None:
     """Write gold JSONL or a spaCy DocBin to ``output``, atomically."""
     if fmt == "spacy":
-        from .docbin import gold_docbin  # spaCy's DocBin only when asked for
+        from eventcoder.pipeline.docbin import (
+            gold_docbin,  # spaCy's DocBin only when asked for
+        )
 
         data = gold_docbin(golds, registry).to_bytes()
         with atomic_writer(output, "wb") as handle:

@@ -14,7 +14,7 @@ The annotation view is Prodigy's ``blocks`` interface:
 
 from __future__ import annotations
 
-from ..schema import MODALITIES, Registry
+from eventcoder.core.vocabulary import MODALITIES, Registry
 
 #: The task key of the ``text_input`` block (Prodigy's ``field_id``).
 EDITS_FIELD = "event_edits"

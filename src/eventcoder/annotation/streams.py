@@ -1,6 +1,6 @@
 """Lazy task streams for the recipes: news in, tasks out, one small batch at a time.
 
-Inputs are read with ``eventcoder.inputs`` (``.txt`` files, folders, ``.jsonl(.gz)`` with a
+Inputs are read with ``eventcoder.pipeline.inputs`` (``.txt`` files, folders, ``.jsonl(.gz)`` with a
 ``text`` field, ``-``) or taken from an iterable of dicts, cut into units and run through
 ``extract.run_batches``, so the first task is served after one batch however large the input.
 A JSONL file of finished tasks (``eventcoder extract`` or ``events.llm.fetch`` output) is
@@ -14,13 +14,20 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
-from ..errors import InputError
-from ..extract import ExtractConfig, batches, run_batches
-from ..inputs import DROPPED_KEYS, Record, doc_id, open_binary, parse_jsonl_line, read_inputs
-from ..ordering import DEFAULT_BUFFER, ordered
-from ..schema import Registry
-from ..units import split_units
-from ..validate import read_valid
+from eventcoder.annotation.ordering import DEFAULT_BUFFER, ordered
+from eventcoder.core.errors import InputError
+from eventcoder.core.vocabulary import Registry
+from eventcoder.pipeline.inputs import (
+    DROPPED_KEYS,
+    Record,
+    doc_id,
+    open_binary,
+    parse_jsonl_line,
+    read_inputs,
+)
+from eventcoder.pipeline.units import split_units
+from eventcoder.pipeline.validate import read_valid
+from eventcoder.run.extract import ExtractConfig, batches, run_batches
 
 #: A path (file, folder, ``-``) or the input documents themselves.
 Source = Union[str, os.PathLike, Iterable[Union[dict, Record]]]
@@ -82,7 +89,7 @@ def _tasks(source: Source, config: ExtractConfig, registry: Registry, n_process:
 def task_stream(source: Source, config: ExtractConfig, registry: Registry, n_process: int = 1,
                 order: str = "stream", buffer: int = DEFAULT_BUFFER) -> Iterator[dict]:
     """Precomputed tasks when ``source`` is a task file, else fresh proposals, in review
-    ``order`` (``eventcoder.ordering``: uncertain, disagreement or stream) within ``buffer`` tasks.
+    ``order`` (``eventcoder.annotation.ordering``: uncertain, disagreement or stream) within ``buffer`` tasks.
 
     A bad order or buffer raises UserError at once; the input is read lazily."""
     return ordered(_tasks(source, config, registry, n_process), order, buffer)

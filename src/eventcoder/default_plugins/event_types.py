@@ -1,7 +1,7 @@
 """The four event types of the annotation guidelines (docs/guidelines.md)."""
 
+from eventcoder.core.vocabulary import ArgumentKind, EventType, Role
 from eventcoder.hookspecs import hookimpl
-from eventcoder.schema import ArgumentKind, EventType, Role
 
 
 @hookimpl

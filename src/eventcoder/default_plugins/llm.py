@@ -8,12 +8,12 @@ def _make_llm(context):
         import httpx  # noqa: F401
         import spacy_llm  # noqa: F401
     except ImportError as exc:
-        from eventcoder.errors import UserError
+        from eventcoder.core.errors import UserError
 
         raise UserError(
             f"the llm extractor needs spacy-llm and httpx ({exc}); run: pip install 'spacy-llm==0.7.4' httpx"
         ) from None
-    from eventcoder.llm.extractor import LLMExtractor
+    from eventcoder.extractors.llm.extractor import LLMExtractor
 
     return LLMExtractor.from_context(context)
 

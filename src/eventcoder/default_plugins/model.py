@@ -4,7 +4,9 @@ from eventcoder.hookspecs import hookimpl
 
 
 def _make_model(context):
-    from eventcoder.training.extractor import ModelExtractor  # spaCy components load on first use
+    from eventcoder.extractors.model.extractor import (
+        ModelExtractor,  # spaCy components load on first use
+    )
 
     return ModelExtractor.from_context(context)
 

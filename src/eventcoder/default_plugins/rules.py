@@ -4,7 +4,9 @@ from eventcoder.hookspecs import hookimpl
 
 
 def _make_rules(context):
-    from eventcoder.rules.extractor import RuleExtractor  # spaCy matchers load on first use
+    from eventcoder.extractors.rules.extractor import (
+        RuleExtractor,  # spaCy matchers load on first use
+    )
 
     return RuleExtractor.from_context(context)
 

@@ -8,9 +8,12 @@ from typing import Iterable, Iterator, Protocol, runtime_checkable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..errors import UserError
-from ..model import ProposedEvent
-from ..schema import Registry
+from eventcoder.core.errors import UserError
+from eventcoder.core.formats import ProposedEvent
+from eventcoder.core.vocabulary import Registry
+
+#: Key of ``doc.user_data`` whose dict an extractor adds to the ``meta`` of that doc's tasks.
+TASK_META_KEY = "eventcoder.task_meta"
 
 
 @dataclass
@@ -29,7 +32,7 @@ class Extractor(Protocol):
 
     ``extract`` yields exactly one list per doc, in the docs' order. Offsets are characters
     into ``doc.text``; they need not sit on token boundaries (tasks snap them). An extractor
-    may leave a dict in ``doc.user_data[eventcoder.extract.TASK_META_KEY]``; it is merged into
+    may leave a dict in ``doc.user_data[TASK_META_KEY]``; it is merged into
     the ``meta`` of that doc's tasks (the ``llm`` extractor keeps its prompt and answer there).
     """
 

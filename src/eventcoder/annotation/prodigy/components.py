@@ -1,0 +1,121 @@
+"""The recipe dicts of the ``events.*`` Prodigy recipes, without Prodigy.
+
+Each function returns Prodigy's documented components dict: ``dataset``, ``stream`` (a lazy
+generator), ``view_id``, ``config``, ``exclude``, ``before_db`` and ``validate_answer``.
+``before_db`` folds the edits of the extra blocks into the task and rebuilds ``events``, so
+the database holds plain eventcoder tasks; ``validate_answer`` refuses an accept whose
+relations do not fit the event types.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable, Iterable, Iterator, Sequence
+
+from eventcoder.annotation.checks import answer_validator
+from eventcoder.annotation.edits import add_choices, normalize_answer
+from eventcoder.annotation.labels import LLM_IO_KEY, interface_config
+from eventcoder.annotation.ordering import DEFAULT_BUFFER
+from eventcoder.annotation.streams import Source, proposals, task_stream
+from eventcoder.core.vocabulary import Registry
+from eventcoder.plugins import get_registry
+from eventcoder.run.extract import ExtractConfig, ExtractStats, extract
+
+VIEW_ID = "blocks"
+NO_LLM_RECORD = "(no LLM prompt or response was recorded for this task)"
+
+Names = str | Sequence[str] | None
+
+
+def names(value: Names) -> tuple[str, ...]:
+    """``"a,b"`` or ``["a", "b"]`` as a tuple of names."""
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(name.strip() for name in items if name and name.strip())
+
+
+def answers_for_db(registry: Registry) -> Callable[[list[dict]], list[dict]]:
+    """Prodigy's ``before_db``: answers as plain tasks with their edits folded in."""
+
+    def before_db(answers: list[dict]) -> list[dict]:
+        return [normalize_answer(answer, registry)[0] for answer in answers]
+
+    return before_db
+
+
+def llm_io(task: dict) -> dict:
+    """Copy ``meta["llm_io"]`` (the LLM extractor's record) where Prodigy's ``llm_io`` view reads it."""
+    record = task.get("meta", {}).get("llm_io")
+    record = record if isinstance(record, dict) else {}
+
+    def shown(value) -> str:
+        if value is None or value == "":
+            return NO_LLM_RECORD
+        return value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
+
+    task[LLM_IO_KEY] = {"prompt": shown(record.get("prompt")), "response": shown(record.get("response"))}
+    return task
+
+
+def _prepared(tasks: Iterable[dict], registry: Registry, *, choices: bool, llm: bool) -> Iterator[dict]:
+    for task in tasks:
+        if choices:
+            add_choices(task, registry)
+        if llm:
+            llm_io(task)
+        task["_view_id"] = VIEW_ID
+        yield task
+
+
+def _components(dataset: str, stream: Iterator[dict], registry: Registry, exclude: Names, *, choices: bool, llm: bool) -> dict:
+    return {
+        "dataset": dataset,
+        "stream": stream,
+        "view_id": VIEW_ID,
+        "config": interface_config(registry, choices=choices, llm=llm),
+        "exclude": list(names(exclude)) or None,
+        "before_db": answers_for_db(registry),
+        "validate_answer": answer_validator(registry),
+    }
+
+
+def _config(extractors: Names, unit: str, spacy_model: str | None, batch_size: int, options: dict | None = None) -> ExtractConfig:
+    chosen = {key: str(value) for key, value in (options or {}).items() if value is not None}
+    return ExtractConfig(extractors=names(extractors), unit=unit, spacy_model=spacy_model,
+                         batch_size=batch_size, options=tuple(sorted(chosen.items())))
+
+
+def manual(dataset: str, source: Source, *, unit: str = "paragraph", spacy_model: str | None = None,
+           batch_size: int = 10, exclude: Names = None) -> dict:
+    """``events.manual``: tokenized texts, nothing proposed."""
+    registry = get_registry()
+    tasks = proposals(source, _config((), unit, spacy_model, batch_size))
+    return _components(dataset, _prepared(tasks, registry, choices=False, llm=False), registry, exclude, choices=False, llm=False)
+
+
+def correct(dataset: str, source: Source, *, extractor: Names = "rules", unit: str = "paragraph",
+            spacy_model: str | None = None, batch_size: int = 10, exclude: Names = None,
+            options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
+    """``events.correct``: an extractor's proposals (or a file of tasks) to correct, in ``order``."""
+    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options), exclude, order, buffer, llm=False)
+
+
+def llm_correct(dataset: str, source: Source, *, extractor: Names = "llm", unit: str = "paragraph",
+                spacy_model: str | None = None, batch_size: int = 5, exclude: Names = None,
+                options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
+    """``events.llm.correct``: LLM proposals to correct, with the prompt and response shown, in ``order``."""
+    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options), exclude, order, buffer, llm=True)
+
+
+def _correcting(dataset: str, source: Source, config: ExtractConfig, exclude: Names, order: str, buffer: int, llm: bool) -> dict:
+    registry = get_registry()
+    tasks = task_stream(source, config, registry, order=order, buffer=buffer)
+    return _components(dataset, _prepared(tasks, registry, choices=True, llm=llm), registry, exclude, choices=True, llm=llm)
+
+
+def llm_fetch(source: str, output: str, *, extractor: Names = "llm", unit: str = "paragraph",
+              spacy_model: str | None = None, batch_size: int = 5, n_process: int = 1,
+              options: dict | None = None) -> ExtractStats:
+    """``events.llm.fetch``: write proposals to ``output`` (atomically) to review later."""
+    return extract([source], output, _config(extractor, unit, spacy_model, batch_size, options), n_process=n_process)

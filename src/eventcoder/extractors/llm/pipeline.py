@@ -1,0 +1,114 @@
+"""The spacy-llm component of the ``llm`` extractor, from a config file and the options.
+
+Without ``--llm-config`` the config is ``default.cfg`` beside this module. Either way the
+component must run ``eventcoder.Events.v1``; the command-line options are applied to the
+config before it is assembled: ``--llm-model``, ``--llm-base-url`` and ``--llm-concurrency``
+set the ``eventcoder.OpenAICompatible.v1`` model, ``--llm-examples`` the task's examples.
+The response cache (``--llm-cache``, ``--no-cache``) goes into that model, or wraps any other
+spacy-llm model (``eventcoder.CachedModel.v1``). spacy-llm's own BatchCache is switched off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.util import load_config
+from spacy_llm.pipeline.llm import LLMWrapper
+from spacy_llm.util import assemble_from_config
+
+from eventcoder.core.errors import UserError
+from eventcoder.extractors.llm import registry as _registry  # noqa: F401  (registers the task, model and cache)
+from eventcoder.extractors.llm.cache import canonical_json
+from eventcoder.extractors.llm.tasks.events.task import EventsTask
+
+DEFAULT_CONFIG = Path(__file__).with_name("default.cfg")
+TASK = "eventcoder.Events.v1"
+MODEL = "eventcoder.OpenAICompatible.v1"
+NO_BATCH_CACHE = {"@llm_misc": "spacy.BatchCache.v1", "path": None, "batch_size": 64, "max_batches_in_mem": 4}
+#: Option -> parameter of eventcoder.OpenAICompatible.v1.
+MODEL_OPTIONS = {"llm_model": "name", "llm_base_url": "base_url", "llm_concurrency": "concurrency"}
+
+
+@dataclass
+class LLMComponent:
+    """The assembled component, its name in the pipeline, and a label of its model for task meta."""
+
+    component: LLMWrapper
+    name: str
+    model: str
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:400] or type(exc).__name__
+
+
+def _find_component(config, where: str) -> str:
+    components = config.get("components", {})
+    pipeline = config.get("nlp", {}).get("pipeline", [])
+    names = [name for name in pipeline if components.get(name, {}).get("factory") == "llm"]
+    if not names:
+        raise UserError(f"{where}: no component with factory = \"llm\" in [nlp] pipeline")
+    tasks = [name for name in names if components[name].get("task", {}).get("@llm_tasks") == TASK]
+    return (tasks or names)[0]
+
+
+def _apply_options(component: dict, options: dict, where: str) -> str:
+    """Change ``component`` in place; return a label of its model."""
+    task = component.setdefault("task", {"@llm_tasks": TASK})
+    if task.get("@llm_tasks") != TASK:
+        raise UserError(
+            f"{where}: the llm component's task must be @llm_tasks = \"{TASK}\", not {task.get('@llm_tasks')!r}"
+        )
+    if options.get("llm_examples"):
+        task["examples"] = {"@llm_misc": "eventcoder.GoldExamples.v1", "path": str(options["llm_examples"])}
+    model = component.setdefault("model", {"@llm_models": MODEL})
+    given = {param: options[option] for option, param in MODEL_OPTIONS.items() if options.get(option) is not None}
+    ours = model.get("@llm_models") == MODEL
+    if given and not ours:
+        flags = ", ".join(f"--{o.replace('_', '-')}" for o, p in MODEL_OPTIONS.items() if p in given)
+        raise UserError(f"{flags} only apply to {MODEL} models; set them in {where}")
+    model.update(given)
+    if ours and options.get("llm_semaphore"):  # a dask run: one request budget for the cluster
+        model["semaphore"] = list(options["llm_semaphore"])
+    label = str(model.get("name") or model.get("@llm_models"))
+    if not options.get("llm_no_cache"):
+        cache = {"@llm_misc": "eventcoder.ResponseCache.v1", "path": options.get("llm_cache")}
+        if options.get("llm_cache_shards"):  # a dask run: each worker writes its own shard
+            cache = {"@llm_misc": "eventcoder.ShardedResponseCache.v1",
+                     "main": options["llm_cache"], "shards": options["llm_cache_shards"]}
+        if ours:
+            model["cache"] = cache
+        else:
+            component["model"] = {
+                "@llm_models": "eventcoder.CachedModel.v1",
+                "identity": canonical_json(model),
+                "model": model,
+                "cache": cache,
+            }
+    component["cache"] = dict(NO_BATCH_CACHE)
+    component["save_io"] = True
+    return label
+
+
+def build_component(options: dict) -> LLMComponent:
+    """Assemble the llm component; every problem is a one-line :class:`UserError`."""
+    path = options.get("llm_config")
+    where = f"--llm-config {path}" if path else "the default llm config"
+    try:
+        config = load_config(path or DEFAULT_CONFIG, interpolate=True)
+    except Exception as exc:  # missing file, syntax errors, bad interpolation: all the user's to fix
+        raise UserError(f"cannot read {where}: {_one_line(exc)}") from None
+    name = _find_component(config, where)
+    component = config["components"][name]
+    label = _apply_options(component, options, where)
+    try:
+        nlp = assemble_from_config(config)
+    except UserError:
+        raise
+    except Exception as exc:  # unknown registered names, invalid settings, a model's start-up failure
+        raise UserError(f"cannot build the LLM pipeline from {where}: {_one_line(exc)}") from None
+    llm = nlp.get_pipe(name)
+    if not isinstance(llm.task, EventsTask):
+        raise UserError(f"{where}: the llm component's task is not {TASK}")
+    return LLMComponent(llm, name, label)

@@ -1,0 +1,106 @@
+"""Few-shot examples: gold records (docs/guidelines.md) shown to the model as solved prompts.
+
+An example is rendered exactly like the document to annotate: numbered sentences (cut by
+spaCy's rule-based sentencizer, so no pipeline is needed) and the answer the model should
+give, in the shape of ``schemas/llm_response.schema.json``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional
+
+import spacy
+from pydantic import ValidationError
+from spacy.training import Example
+from spacy_llm.ty import FewshotExample
+
+from eventcoder.core.errors import InputError
+from eventcoder.core.formats import GoldRecord
+from eventcoder.extractors.llm.tasks.events.resolve import RESULT_KEY
+from eventcoder.extractors.llm.tasks.events.sentences import (
+    numbered_sentences,
+    sentence_lines,
+)
+
+#: The examples shipped with eventcoder, used when a task names none.
+DEFAULT_EXAMPLES = Path(__file__).resolve().parents[2] / "examples.jsonl"
+
+
+class EventsExample(FewshotExample):
+    """A gold record: text and events with character offsets."""
+
+    text: str
+    events: List[Dict[str, Any]] = []
+
+    @classmethod
+    def generate(cls, example: Example, task) -> Optional["EventsExample"]:
+        """An example from a spaCy Example whose reference doc holds events (``RESULT_KEY``)."""
+        result = example.reference.user_data.get(RESULT_KEY)
+        if not result:
+            return None
+        return cls(text=example.reference.text, events=list(result.get("events", [])))
+
+
+def read_gold_examples(path: str | Path) -> List[Dict[str, Any]]:
+    """Gold records from a JSONL file, checked: schema, and offsets that match their texts."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), 0, f"cannot read examples: {exc}") from None
+    records = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = GoldRecord.model_validate(json.loads(line))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            problem = str(exc).splitlines()[0] if isinstance(exc, json.JSONDecodeError) else _first_error(exc)
+            raise InputError(str(path), number, f"not a gold record: {problem}") from None
+        for event in record.events:
+            for mention in [event.trigger, *event.arguments]:
+                if record.text[mention.start : mention.end] != mention.text:
+                    raise InputError(
+                        str(path), number,
+                        f"{event.label} mention {mention.text!r} is not at {mention.start}:{mention.end}",
+                    )
+        records.append({"text": record.text, "events": [e.model_dump() for e in record.events]})
+    return records
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    return f"{'/'.join(map(str, error['loc']))}: {error['msg']}"
+
+
+@functools.cache
+def _sentencizer():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def render_example(example: EventsExample, labels: Iterable[str]) -> Dict[str, str]:
+    """``{"sentences": numbered lines, "answer": JSON}`` for the prompt, events of ``labels`` only."""
+    doc = _sentencizer()(example.text)
+    sentences = numbered_sentences(doc)
+    wanted = set(labels)
+    events = []
+    for event in sorted(example.events, key=lambda e: (e["trigger"]["start"], e["trigger"]["end"])):
+        if event["label"] not in wanted:
+            continue
+        start = event["trigger"]["start"]
+        sentence = next((i for i, s in enumerate(sentences) if s.start_char <= start < s.end_char), 0)
+        events.append(
+            {
+                "type": event["label"],
+                "modality": event.get("modality", "asserted"),
+                "sentence": sentence,
+                "trigger": event["trigger"]["text"],
+                "arguments": [{"role": a["role"], "text": a["text"]} for a in event.get("arguments", [])],
+            }
+        )
+    return {"sentences": sentence_lines(sentences), "answer": json.dumps({"events": events}, ensure_ascii=False)}

@@ -1,0 +1,139 @@
+"""``EventsTask``: the spacy-llm task behind ``eventcoder.Events.v1``.
+
+Prompts list the event types, roles and argument kinds of the plugin registry, the modality
+definitions, the few-shot examples, and the document as numbered sentences. Each answer is
+parsed (``parser``), placed in the doc (``resolve``) and stored as plain JSON in
+``doc.user_data["eventcoder.llm"]`` as ``{"events": [...], "dropped": [...]}``: events in the
+gold format with offsets into the doc, and every item the model said that was not kept, with
+the reason. (Plain data, not Span objects: ``doc._`` and the user data must stay serialisable.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy_llm.tasks.builtin_task import BuiltinTask
+
+from eventcoder.core.vocabulary import MODALITIES, Registry
+from eventcoder.extractors.llm.tasks.events.examples import (
+    EventsExample,
+    render_example,
+)
+from eventcoder.extractors.llm.tasks.events.parser import event_items
+from eventcoder.extractors.llm.tasks.events.resolve import RESULT_KEY, resolve
+from eventcoder.extractors.llm.tasks.events.sentences import (
+    numbered_sentences,
+    sentence_lines,
+)
+
+DEFAULT_TEMPLATE = (Path(__file__).parent / "events.v1.jinja").read_text(encoding="utf-8")
+
+#: From docs/guidelines.md, "Modality".
+MODALITY_DEFINITIONS = {
+    "asserted": "it happened or is happening. The default. A refusal worded with a negative is an"
+    ' asserted REFUSAL ("will not send any officials", "would not attend"), not a negated event.',
+    "planned": 'scheduled or expected to happen ("will meet on Friday", "are expected to meet", "a'
+    ' conference to be held in Vienna").',
+    "negated": 'the text says it did not happen ("did not meet", "failed to reach an agreement",'
+    ' "talks have been frozen").',
+    "hypothetical": 'readiness, wishes, conditions, proposals, exhortations ("is ready for a dialogue",'
+    ' "let\'s talk", "would sign if ...", "called for talks"). Never mark these asserted.',
+}
+
+
+class EventsTask(BuiltinTask):
+    """Event extraction with the registry's types; see the module docstring."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        labels: List[str],
+        template: str,
+        prompt_examples: List[EventsExample],
+        modality_definitions: Dict[str, str],
+        shard_mapper: Callable,
+        shard_reducer: Callable,
+    ):
+        super().__init__(
+            parse_responses=_parse_responses,
+            prompt_example_type=EventsExample,
+            template=template,
+            prompt_examples=prompt_examples,
+            shard_mapper=shard_mapper,
+            shard_reducer=shard_reducer,
+        )
+        self._registry = registry
+        self._labels = labels
+        self._modality_definitions = modality_definitions
+
+    @property
+    def labels(self) -> tuple:
+        return tuple(self._labels)
+
+    @property
+    def registry(self) -> Registry:
+        return self._registry
+
+    def _types(self) -> List[Dict[str, Any]]:
+        kinds = self._registry.kinds
+        return [
+            {
+                "name": etype.name,
+                "description": etype.description,
+                "triggers": list(etype.triggers),
+                "roles": [
+                    {
+                        "name": role.name,
+                        "repeats": role.repeats,
+                        "description": role.description or role.name,
+                        "kind_description": kinds[role.kind].description if role.kind in kinds else "",
+                    }
+                    for role in etype.roles
+                ],
+            }
+            for etype in (self._registry.types[name] for name in self._labels)
+        ]
+
+    def _get_prompt_data(self, shard: Doc, i_shard: int, i_doc: int, n_shards: int) -> Dict[str, Any]:
+        return {
+            "types": self._types(),
+            "modalities": [(name, self._modality_definitions.get(name, "")) for name in MODALITIES],
+            "examples": [render_example(eg, self._labels) for eg in self._prompt_examples],
+            "sentences": sentence_lines(numbered_sentences(shard)),
+        }
+
+    def parse_responses(self, shards: Iterable[Iterable[Doc]], responses: Iterable[Iterable[str]]) -> Iterable[Doc]:
+        """One doc per input doc, its shards' results merged (see ``sharding.reduce_shards``)."""
+        for parsed_shards in self._parse_responses(self, shards, responses):
+            yield self._shard_reducer(self, parsed_shards)
+
+    def initialize(
+        self, get_examples: Callable[[], Iterable[Example]], nlp: Language, n_prompt_examples: int = 0
+    ) -> None:
+        """Add up to ``n_prompt_examples`` prompt examples (-1: all) from annotated Examples."""
+        self._initialize(get_examples=get_examples, nlp=nlp, n_prompt_examples=n_prompt_examples)
+
+    @property
+    def _cfg_keys(self) -> List[str]:
+        return ["_labels", "_template", "_modality_definitions"]
+
+
+def _parse_responses(
+    task: EventsTask, shards: Iterable[Iterable[Doc]], responses: Iterable[Iterable[str]]
+) -> Iterable[Iterable[Doc]]:
+    """Store each shard's events and drops in its user data; yield each doc's shards."""
+    labels = set(task.labels)
+    for shards_for_doc, responses_for_doc in zip(shards, responses):
+        parsed = []
+        for shard, response in zip(shards_for_doc, responses_for_doc):
+            items, problem = event_items(str(response))
+            result = resolve(items, shard, numbered_sentences(shard), task.registry, labels)
+            if problem:
+                result.dropped.insert(0, {"reason": problem, "said": str(response)})
+            shard.user_data[RESULT_KEY] = {"events": result.events, "dropped": result.dropped}
+            parsed.append(shard)
+        yield parsed

@@ -1,0 +1,194 @@
+"""Slots: the words that fill a trigger's syntactic positions, read off the parse.
+
+A :class:`Slots` object answers "which words are the subject / object / with-phrase ... of
+this trigger" once per match; guards (``exclude``/``require``) and role filling both use it.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from eventcoder.extractors.rules import syntax
+from eventcoder.extractors.rules.spans import (
+    ACTOR_ENTS,
+    PLACE_ENTS,
+    TIME_ENTS,
+    actor_head,
+    entity_of,
+)
+
+#: Prepositions whose object can be the place of an event, and those whose object a date.
+PLACE_PREPS = frozenset({"in", "at"})
+TIME_PREPS = frozenset({"on", "in", "at", "during", "since", "until", "by", "from", "before", "after", "within", "for", "through", "throughout", "till"})
+PERSONAL_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "us", "him", "her", "them", "me", "who"})
+
+
+class Slots:
+    """Fillers of the syntactic slots of one matched trigger."""
+
+    def __init__(self, anchor: Token, tokens: list[Token], trigger: set[int], governors: frozenset[str], actor_nouns: set[str]):
+        self.anchor, self.tokens, self.trigger, self.governors = anchor, tokens, trigger, governors
+        self.actor_nouns = actor_nouns
+        self._cache: dict[str, list[Token]] = {}
+        self._governor: tuple[Token, Token | None] | None | bool = False
+        #: Prepositional objects found under the trigger's object rather than the trigger.
+        self.borrowed: set[int] = set()
+
+    @property
+    def governor(self) -> Token | None:
+        """The light verb or preposition a noun trigger hangs from, if the pattern allows it."""
+        if self._governor is False:
+            self._governor = None
+            if self.anchor.pos_ not in syntax.VERBAL:
+                found = syntax.governor(self.anchor)
+                if found is not None:
+                    verb, prep = found
+                    if verb.lemma_.lower() in self.governors or (prep is not None and prep.lower_ in self.governors):
+                        self._governor = found
+        return self._governor[0] if self._governor else None
+
+    @property
+    def head_verb(self) -> Token | None:
+        """The verb a noun trigger is an argument of, allowed by the pattern or not."""
+        if self.anchor.pos_ in syntax.VERBAL:
+            return None
+        found = syntax.governor(self.anchor)
+        return found[0] if found is not None and found[0].pos_ in syntax.VERBAL else None
+
+    def __getitem__(self, slot: str) -> list[Token]:
+        if slot not in self._cache:
+            found = [t for t in self._find(slot) if t.i not in self.trigger]
+            self._cache[slot] = found
+        return self._cache[slot]
+
+    def _find(self, slot: str) -> list[Token]:
+        anchor = self.anchor
+        if slot in ("subject", "passive_subject"):
+            deps = syntax.SUBJECT_DEPS if slot == "subject" else syntax.PASSIVE_SUBJECT_DEPS
+            found, close = syntax.subject_of(anchor, deps)
+            return found if close else self._actors(found)
+        if slot == "agent":
+            return syntax.prep_objects([anchor], ("by",))
+        if slot == "object":
+            return syntax.children(anchor, ("dobj",))
+        if slot == "dative":
+            return syntax.children(anchor, ("dative", "iobj"))
+        if slot == "xcomp":  # also a gerund the parser took for an adverbial: "ruled out sending troops"
+            end = max(self.trigger) + 1
+            return syntax.children(anchor, ("xcomp", "oprd")) + [
+                c for c in anchor.children
+                if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i == end and not syntax.children(c, ("mark", "nsubj"))
+            ]
+        if slot == "clause":
+            return syntax.children(anchor, ("ccomp",))
+        if slot == "possessor":
+            return syntax.children(anchor, ("poss",))
+        if slot == "compound":
+            return _actor_modifiers(anchor)
+        if slot == "modifier":
+            return syntax.children(anchor, MODIFIER_DEPS | {"det", "nummod", "advmod"})
+        if slot == "preceding":
+            first = min(self.trigger)
+            return [anchor.doc[first - 1]] if first > 0 else []
+        if slot in ("governor_subject", "governor_object"):
+            gov = self.governor
+            if gov is None:
+                return []
+            if slot == "governor_object":
+                return syntax.children(gov, ("dobj",))
+            inside = {a.i for a in anchor.subtree}
+            found, _ = syntax.subject_of(gov)
+            return self._actors([t for t in found if t.i not in inside])
+        if slot.startswith("prep:"):
+            return self._prep(slot[5:].split("|"))
+        return []
+
+    def _prep(self, words: list[str]) -> list[Token]:
+        found = syntax.prep_objects(self.tokens, words)
+        if not found:  # "a memorandum of understanding on X"
+            of_objects = [g for g in syntax.prep_objects(self.tokens, ("of",)) if g.pos_ in ("NOUN", "PROPN")]
+            found = syntax.prep_objects(of_objects, words)
+        if not found and self.governor is not None and self._governor[1] is None:
+            found = syntax.prep_objects([self.governor], words)
+        if not found:  # "informed the IOM leadership about X": attached to the object
+            found = syntax.prep_objects(syntax.children(self.anchor, ("dobj",)), words)
+            self.borrowed.update(t.i for t in found)
+        return found
+
+    def _actors(self, tokens: list[Token]) -> list[Token]:
+        """Subjects found far from the trigger are trusted only when they name an actor."""
+        return [t for t in tokens if is_actor(actor_head(t), self.actor_nouns)]
+
+
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
+
+
+def _actor_modifiers(noun: Token) -> list[Token]:
+    """Named actors modifying a noun trigger ("US-China talks", "the EU summit"), one per name."""
+    found: list[Token] = []
+    seen: set[int] = set()
+    stack = [c for c in noun.children if c.i < noun.i and c.dep_ in MODIFIER_DEPS]
+    while stack:
+        token = stack.pop()
+        ent = entity_of(token, ACTOR_ENTS)
+        if ent is not None and ent.start not in seen:
+            seen.add(ent.start)
+            found.append(token)
+        stack += [c for c in token.children if c.dep_ in MODIFIER_DEPS]
+    return sorted(found, key=lambda t: t.i)
+
+
+def word_matches(token: Token, values: frozenset[str], actor_nouns: set[str]) -> bool:
+    """Does ``token`` match one of the ``exclude``/``require`` values (docs/patterns.md)?"""
+    if token.lemma_.lower() in values or token.lower_ in values:
+        return True
+    if token.ent_type_ and f"ENT:{token.ent_type_}" in values:
+        return True
+    if f"POS:{token.pos_}" in values:
+        return True
+    return "ACTOR" in values and is_actor(token, actor_nouns)
+
+
+def is_actor(token: Token, actor_nouns: set[str]) -> bool:
+    """A word that can name an actor: a person, organisation or state, a name the tagger
+    did not classify, a personal pronoun, or a word for an actor."""
+    if token.ent_type_ in ACTOR_ENTS or (token.pos_ == "PROPN" and not token.ent_type_):
+        return True
+    if token.pos_ == "PRON":
+        return token.lower_ in PERSONAL_PRONOUNS
+    return token.lemma_.lower() in actor_nouns
+
+
+def places_and_times(slots: Slots, limits: tuple[int, int]) -> list[tuple[str, Span]]:
+    """("place", span) and ("time", span) attached to the trigger, its objects or governor.
+
+    Looking one step below the trigger's objects tolerates the parser attaching "in Geneva"
+    to the object ("met Putin in Geneva") rather than to the verb.
+    """
+    hosts = list(slots.tokens)
+    for token in slots.tokens:
+        hosts += [c for c in token.children if c.dep_ == "dobj" and c.i not in slots.trigger]
+    if slots.head_verb is not None:
+        hosts.append(slots.head_verb)
+    found: list[tuple[str, Span]] = []
+    seen: set[int] = set()
+    for host in hosts:
+        for child in host.children:
+            if child.i in seen or child.i in slots.trigger or not limits[0] <= child.i < limits[1]:
+                continue
+            seen.add(child.i)
+            if child.dep_ in ("npadvmod", "tmod"):
+                ent = entity_of(child, TIME_ENTS)
+                if ent is not None:
+                    found.append(("time", ent))
+            elif child.dep_ == "prep":
+                word = child.lower_
+                for obj in syntax.children(child, ("pobj",)):
+                    ent = entity_of(obj, TIME_ENTS)
+                    if ent is not None and word in TIME_PREPS:
+                        found.append(("time", ent))
+                        continue
+                    ent = entity_of(obj, PLACE_ENTS)
+                    if ent is not None and word in PLACE_PREPS:
+                        found.append(("place", ent))
+    return found

@@ -1,0 +1,270 @@
+"""The ``rules`` extractor: trigger patterns over a real parse, arguments read off the tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from spacy.tokens import Doc, Span, Token
+
+from eventcoder.core.errors import UserError
+from eventcoder.core.formats import Argument, Mention, ProposedEvent
+from eventcoder.core.vocabulary import EventType, Registry
+from eventcoder.extractors import ExtractorContext
+from eventcoder.extractors.rules.arguments import Slots, places_and_times, word_matches
+from eventcoder.extractors.rules.matching import GatedDependencyMatcher, IndexedMatcher
+from eventcoder.extractors.rules.modality import detect_modality
+from eventcoder.extractors.rules.patterns import (
+    BUILTIN_DIR,
+    SENTENCE,
+    PatternSet,
+    TriggerPattern,
+    load_patterns,
+    split_slots,
+)
+from eventcoder.extractors.rules.spans import (
+    MAX_CONTENT,
+    PLACE_ENTS,
+    TIME_ENTS,
+    actor_spans,
+    entity_of,
+    parenthetical_content,
+    subtree_span,
+)
+from eventcoder.extractors.rules.syntax import VERBAL, Regions
+
+NAME = "rules"
+#: Reported clauses of saying verbs, and the relations a parenthetical "X said" hangs by.
+PARENTHETICAL_DEPS = frozenset({"parataxis", "ccomp"})
+
+
+class Rule:
+    """A loaded pattern with its word lists turned into sets, ready to apply."""
+
+    def __init__(self, pattern: TriggerPattern):
+        self.pattern = pattern
+        self.governors = frozenset(w.lower() for w in pattern.governors)
+        self.places = frozenset(pattern.places)
+        self.exclude = {tuple(split_slots(key)): _word_set(words) for key, words in pattern.exclude.items()}
+        self.require = {tuple(split_slots(key)): _word_set(words) for key, words in pattern.require.items()}
+        self.dep_names = [node["RIGHT_ID"] for node in pattern.dep_pattern] if pattern.dep_pattern else []
+
+
+def _word_set(words: list[str]) -> frozenset[str]:
+    """Lemmas lowercased; ``ENT:``/``POS:`` tests and ``ACTOR`` kept as written."""
+    return frozenset(w if ":" in w or w == "ACTOR" else w.lower() for w in words)
+
+
+class Match:
+    """One trigger found in a doc: its tokens, anchor and slot fillers."""
+
+    __slots__ = ("rule", "tokens", "anchor", "start", "end", "slots")
+
+    def __init__(self, rule: Rule, tokens: list[Token], anchor: Token, actor_nouns: set[str]):
+        self.rule, self.tokens, self.anchor = rule, tokens, anchor
+        self.start = min(t.i for t in tokens)
+        self.end = max(t.i for t in tokens) + 1
+        self.slots = Slots(anchor, tokens, set(range(self.start, self.end)), rule.governors, actor_nouns)
+
+
+class RuleExtractor:
+    """Finds triggers with spaCy matchers and fills roles from the dependency parse."""
+
+    name = NAME
+
+    def __init__(self, registry: Registry, vocab, patterns: PatternSet):
+        self.registry = registry
+        self.patterns = patterns
+        self.actor_nouns = patterns.lexicon["actor_nouns"]
+        self.matcher = IndexedMatcher(vocab)
+        self.dep_matcher = GatedDependencyMatcher(vocab)
+        self.rules: dict[str, Rule] = {}
+        for entry in patterns.patterns:
+            self.rules[entry.id] = Rule(entry)
+            try:
+                if entry.pattern is not None:
+                    self.matcher.add(entry.id, entry.pattern)
+                else:
+                    self.dep_matcher.add(entry.id, entry.dep_pattern)
+            except (ValueError, KeyError, TypeError) as exc:
+                message = " ".join(str(exc).split())
+                raise UserError(f"{entry.source}:0: pattern {entry.id!r}: invalid spaCy pattern: {message[:300]}") from None
+
+    @classmethod
+    def from_context(cls, context: ExtractorContext) -> "RuleExtractor":
+        """Built-in and plugin patterns, or only the user's ``patterns`` folders when given."""
+        option = context.options.get("patterns")
+        if option:
+            dirs = [Path(p) for p in (option if isinstance(option, (list, tuple)) else [option])]
+        else:
+            dirs = [BUILTIN_DIR, *context.registry.pattern_dirs]
+        return cls(context.registry, context.nlp.vocab, load_patterns(dirs, context.registry))
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def _candidates(self, doc: Doc) -> Iterator[Match]:
+        strings = doc.vocab.strings
+        for match_id, start, end, alignment in self.matcher(doc):
+            rule = self.rules[strings[match_id]]
+            by_position: dict[int, Token] = {}
+            for token, position in zip(doc[start:end], alignment):
+                by_position.setdefault(position, token)
+            anchor = by_position.get(rule.pattern.anchor, doc[start])
+            chosen = rule.pattern.trigger
+            tokens = [by_position[p] for p in chosen if p in by_position] if chosen else list(doc[start:end])
+            yield self._with_aux(rule, tokens or [anchor], anchor)
+        for match_id, token_ids in self.dep_matcher(doc):
+            rule = self.rules[strings[match_id]]
+            by_name = {name: doc[i] for name, i in zip(rule.dep_names, token_ids)}
+            ref = rule.pattern.anchor
+            anchor = by_name.get(ref) if isinstance(ref, str) else doc[token_ids[ref]]
+            chosen = rule.pattern.trigger or rule.dep_names
+            tokens = [by_name[n] if isinstance(n, str) else doc[token_ids[n]] for n in chosen if not isinstance(n, str) or n in by_name]
+            yield self._with_aux(rule, tokens, anchor or tokens[0])
+
+    def _with_aux(self, rule: Rule, tokens: list[Token], anchor: Token) -> Match:
+        if rule.pattern.include_aux:
+            tokens = tokens + [c for c in anchor.children if c.dep_ in ("aux", "neg") and c.i < anchor.i and c.lower_ != "to"]
+        return Match(rule, tokens, anchor, self.actor_nouns)
+
+    def _admissible(self, match: Match, regions: Regions) -> bool:
+        """The pattern's ``exclude`` and ``require`` guards."""
+        rule = match.rule
+        for slots, words in rule.exclude.items():
+            if slots == (SENTENCE,):
+                start, end = regions(match.anchor)
+                fillers = list(match.anchor.doc[start:end])
+            else:
+                fillers = [t for slot in slots for t in match.slots[slot]]
+            if any(word_matches(t, words, self.actor_nouns) for t in fillers):
+                return False
+        for slots, words in rule.require.items():
+            if not any(word_matches(t, words, self.actor_nouns) for slot in slots for t in match.slots[slot]):
+                return False
+        return True
+
+    def _matches(self, doc: Doc, regions: Regions) -> list[Match]:
+        found = [m for m in self._candidates(doc) if self._admissible(m, regions)]
+        suppressed = {t.i for m in found for slot in m.rule.pattern.suppress for t in m.slots[slot]}
+        if suppressed:
+            found = [m for m in found if m.anchor.i not in suppressed]
+        # Overlapping triggers: higher priority, then longer, then earlier wins.
+        found.sort(key=lambda m: (-m.rule.pattern.priority, -(m.end - m.start), m.start))
+        kept: list[Match] = []
+        for match in found:
+            if all(match.end <= k.start or k.end <= match.start for k in kept):
+                kept.append(match)
+        return sorted(kept, key=lambda m: m.start)
+
+    # -- arguments ----------------------------------------------------------------------------
+
+    def _spans(self, match: Match, slot: str, kind: str, repeats: bool, limits: tuple[int, int]) -> Iterator[tuple[str | None, Span]]:
+        """(role override, span) for each filler of ``slot``; the override is "place" or None."""
+        slots, trigger = match.slots, match.slots.trigger
+        if slot == "clause" and kind == "CONTENT":
+            heads = slots["clause"]
+            if not heads and slots.governor is not None:  # "said in a statement that ..."
+                heads = [t for t in slots.governor.children if t.dep_ == "ccomp"]
+            if heads:
+                span = subtree_span(heads[0], limits, trigger, drop=frozenset(), max_len=MAX_CONTENT)
+            elif self._parenthetical(match.anchor):
+                span = parenthetical_content(match.anchor, limits, trigger)
+            else:
+                span = None
+            if span is not None:
+                yield None, span
+            return
+        for head in slots[slot]:
+            if not limits[0] <= head.i < limits[1]:
+                continue
+            if kind in ("TOPIC", "CONTENT", "ACTOR") and head.ent_type_ in TIME_ENTS and slot.startswith("prep:"):
+                continue  # "agreed on Thursday": a date, not what was agreed
+            if kind == "ACTOR" and head.i in slots.borrowed:
+                continue
+            if slot in match.rule.places and head.ent_type_ in PLACE_ENTS:
+                place = entity_of(head, PLACE_ENTS)
+                if place is not None:
+                    yield "place", place
+                continue
+            if kind == "ACTOR":
+                if head.pos_ in VERBAL:
+                    continue
+                if slot == "compound":
+                    yield None, entity_of(head, frozenset({head.ent_type_}))
+                    continue
+                for span in actor_spans(head, limits, trigger, split=repeats):
+                    yield None, span
+            elif kind == "TIME":
+                span = entity_of(head, TIME_ENTS)
+                if span is not None:
+                    yield None, span
+            elif kind == "PLACE":
+                span = entity_of(head, PLACE_ENTS) or subtree_span(head, limits, trigger)
+                if span is not None:
+                    yield None, span
+            else:
+                max_len = MAX_CONTENT if kind == "CONTENT" else 40
+                span = subtree_span(head, limits, trigger, drop=frozenset(), max_len=max_len)
+                if span is not None:
+                    yield None, span
+
+    @staticmethod
+    def _parenthetical(anchor: Token) -> bool:
+        """"“We are ready,” Makei said": a reporting clause after the quote it comments on."""
+        return (
+            anchor.dep_ in PARENTHETICAL_DEPS
+            and anchor.head.i < anchor.i
+            and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in anchor.children)
+        )
+
+    def _event(self, match: Match, etype: EventType, regions: Regions) -> ProposedEvent:
+        doc = match.anchor.doc
+        limits = regions(match.anchor)
+        arguments: list[Argument] = []
+        taken: set[tuple[str, int, int]] = set()
+
+        def add(role_name: str, span: Span) -> None:
+            role = etype.role(role_name)
+            key = (role_name, span.start_char, span.end_char)
+            if role is None or key in taken:
+                return
+            if not role.repeats and any(a.role == role_name for a in arguments):
+                return
+            taken.add(key)
+            arguments.append(Argument(role=role_name, start=span.start_char, end=span.end_char, text=span.text))
+
+        for slot, role_name in match.rule.pattern.slots.items():
+            role = etype.role(role_name)
+            for override, span in self._spans(match, slot, role.kind, role.repeats, limits):
+                add(override or role_name, span)
+        for role_name, span in places_and_times(match.slots, limits):
+            if any(span.start_char < a.end and a.start < span.end_char for a in arguments if a.role != "content"):
+                continue
+            add(role_name, span)
+        pattern = match.rule.pattern
+        modality = pattern.modality or detect_modality(
+            match.anchor, match.slots.trigger, self.patterns.cues, pattern.negation_in_trigger, pattern.future_is_asserted
+        )
+        span = doc[match.start : match.end]
+        return ProposedEvent(
+            label=etype.name,
+            trigger=Mention(start=span.start_char, end=span.end_char, text=span.text),
+            arguments=arguments,
+            modality=modality,
+            score=0.9 if modality in ("asserted", "planned") else 0.6,
+            extractors=[NAME],
+        )
+
+    def events(self, doc: Doc) -> list[ProposedEvent]:
+        """The events of one parsed doc, in text order."""
+        events = []
+        regions = Regions(doc)
+        for match in self._matches(doc, regions):
+            etype = self.registry.types.get(match.rule.pattern.type)
+            if etype is not None:
+                events.append(self._event(match, etype, regions))
+        return events
+
+    def extract(self, docs: Iterable[Doc]) -> Iterator[list[ProposedEvent]]:
+        for doc in docs:
+            yield self.events(doc)

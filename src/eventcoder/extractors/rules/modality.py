@@ -1,0 +1,244 @@
+"""Modality from the parse: negated, hypothetical, planned or asserted (docs/guidelines.md).
+
+We walk from the trigger up through the words that can change what it asserts — the verb a
+noun trigger is the object of ("held talks", "failed to reach an agreement"), the verbs and
+adjectives that control it ("are expected to meet", "is ready for a dialogue", "called for
+talks") — and read negators, modals, conditionals and cue words on the way. The walk stops at
+a reported clause: "said they met" asserts the meeting as much as the speaker does.
+
+When cues disagree the least real reading wins (negated > hypothetical > planned), because
+claiming an irrealis event as real is the error users mind most. Cue words live in the
+pattern files (``"modality_cues"``) so users can edit them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from eventcoder.extractors.rules.syntax import VERBAL, governor
+
+NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
+NEGATIVE_SUBJECTS = frozenset({"no", "none", "nobody", "neither", "nothing", "no one"})
+#: Relations by which a verb is controlled by the word above it.
+CONTROLLED = frozenset({"xcomp", "acomp", "pcomp", "auxpass"})
+RANK = {"asserted": 0, "planned": 1, "hypothetical": 2, "negated": 3}
+MAX_DEPTH = 5
+
+
+@dataclass
+class ModalityCues:
+    """Cue words for modality, merged from every pattern file's ``modality_cues``.
+
+    Governors are lemmas of words above the trigger, optionally with the particle or
+    preposition that links them ("call for", "call off", "break down").
+    """
+
+    negated_governors: set[str] = field(default_factory=set)
+    hypothetical_governors: set[str] = field(default_factory=set)
+    planned_governors: set[str] = field(default_factory=set)
+    hypothetical_modals: set[str] = field(default_factory=set)
+    planned_modals: set[str] = field(default_factory=set)
+    hypothetical_modifiers: set[str] = field(default_factory=set)
+    planned_modifiers: set[str] = field(default_factory=set)
+    negated_modifiers: set[str] = field(default_factory=set)
+    conditional_marks: set[str] = field(default_factory=set)
+    future_time_words: set[str] = field(default_factory=set)
+    reporting_verbs: set[str] = field(default_factory=set)
+    irrealis_gerund_preps: set[str] = field(default_factory=set)
+    stance_verbs: set[str] = field(default_factory=set)
+
+    def update(self, data: dict) -> None:
+        for key, words in data.items():
+            getattr(self, key).update(w.lower() for w in words)
+
+
+def _keys(token: Token, via: Token | None, controls: bool = False) -> list[str]:
+    """The cue keys of a governing word: its lemma, and lemma + particle or linking preposition.
+
+    A verb that controls an infinitive also gets keys with its prepositions and adverbs:
+    "called on X to return to talks" -> "call on", "have yet to agree" -> "have yet".
+    """
+    lemma = token.lemma_.lower()
+    keys = [lemma, token.lower_]  # the surface form too: the lemmatizer makes "hopes" "hop"
+    if via is not None:  # "ended without agreement": the preposition alone is a cue too
+        keys += [f"{lemma} {via.lower_}", via.lower_]
+    for child in token.children:
+        if child.dep_ == "prt" or (controls and child.dep_ in ("prep", "advmod")):
+            keys.append(f"{lemma} {child.lower_}")
+    return keys
+
+
+@dataclass
+class Chain:
+    """The words above a trigger that bear on its modality."""
+
+    #: (word, linking preposition) pairs from the trigger upwards.
+    links: list[tuple[Token, Token | None]]
+    #: Where the walk stopped.
+    top: Token
+    #: The verb whose reported clause the walk stopped at ("hope (that) they meet"): only its
+    #: lemma counts, not its own negation or tense.
+    reporter: Token | None = None
+    #: The walk passed an infinitive modifying a noun ("a way to launch a dialogue") or a
+    #: gerund after "about", "of", "for" ("an initiative about holding a conference").
+    irrealis: bool = False
+    #: Links reached through coordination: their auxiliaries count, their lemma does not.
+    siblings: set[int] = field(default_factory=set)
+    #: Links that control an infinitive below them ("called on X to return").
+    controllers: set[int] = field(default_factory=set)
+
+
+def _is_infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _chain(anchor: Token, cues: ModalityCues) -> Chain:
+    chain = Chain([(anchor, None)], anchor)
+    current = anchor
+    for _ in range(MAX_DEPTH):
+        head = current.head
+        if head is current:
+            break
+        if current.pos_ not in VERBAL and current.dep_ not in ("acomp", "prep", "pcomp", "xcomp"):
+            found = governor(current)
+            if found is None:
+                if current.dep_ == "pobj" and head.head is not head:  # "ready for a dialogue"
+                    found = (head.head, head)
+                else:
+                    break
+            current = found[0]
+            chain.links.append(found)
+            continue
+        if current.dep_ == "pcomp" and head.lower_ in cues.irrealis_gerund_preps:
+            chain.irrealis = True
+        if current.dep_ in CONTROLLED or current.dep_ == "prep":
+            if current.dep_ == "xcomp":
+                chain.controllers.add(head.i)
+            current = head
+        elif current.dep_ == "conj" and head.pos_ in VERBAL and not any(c.dep_ in ("nsubj", "nsubjpass") for c in current.children):
+            current = head  # "will meet and sign": shared subject, shared auxiliaries
+            chain.siblings.add(head.i)
+        elif current.dep_ == "advcl" and _is_infinitive(current) and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in current.children):
+            chain.controllers.add(head.i)
+            current = head  # "met to discuss trade"
+        elif current.dep_ == "advcl" and current.tag_ == "VBG" and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in current.children):
+            current = head  # "let them hold it, discussing X": the participle shares the clause's mood
+            chain.siblings.add(head.i)
+        elif current.dep_ in ("acl", "relcl") and head.pos_ not in VERBAL and _is_infinitive(current):
+            chain.irrealis = True  # "efforts to reach a deal", "the way to launch a dialogue"
+            current = head
+        else:
+            if current.dep_ == "ccomp":
+                chain.reporter = head
+            break
+        chain.links.append((current, None))
+    chain.top = current
+    return chain
+
+
+def _reported_past(top: Token, cues: ModalityCues) -> bool:
+    """"said (that) they would meet": "would" is a future seen from the past, not a wish."""
+    return top.dep_ == "ccomp" and top.head.lemma_.lower() in cues.reporting_verbs and top.head.tag_ in ("VBD", "VBN")
+
+
+def _has_conditional(tokens: list[Token], cues: ModalityCues) -> bool:
+    for token in tokens:
+        for child in token.children:
+            if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cues.conditional_marks for m in child.children):
+                return True
+            if child.dep_ == "mark" and child.lower_ in cues.conditional_marks:
+                return True
+    return False
+
+
+def detect_modality(
+    anchor: Token, trigger: set[int], cues: ModalityCues, negation_in_trigger: bool = False, future_is_asserted: bool = False
+) -> str:
+    """The modality of the event whose trigger's syntactic anchor is ``anchor``.
+
+    ``negation_in_trigger``: the trigger's own negation and modal make it a refusal, not a
+    negated event. ``future_is_asserted``: future modals and dates do not make it planned.
+    """
+    chain = _chain(anchor, cues)
+    top = chain.top
+    tokens = [token for token, _ in chain.links]
+    found = "negated" if _negative_governor(chain.reporter, cues) else "asserted"
+
+    def claim(modality: str) -> None:
+        nonlocal found
+        if RANK[modality] > RANK[found]:
+            found = modality
+
+    if _has_conditional(tokens, cues):
+        claim("hypothetical")
+    if chain.reporter is not None:
+        keys = _keys(chain.reporter, None)
+        if any(k in cues.hypothetical_governors for k in keys):
+            claim("hypothetical")
+        elif any(k in cues.planned_governors for k in keys):
+            claim("planned")
+    for depth, (token, via) in enumerate(chain.links):
+        if depth > 0 and token.i not in chain.siblings:
+            keys = _keys(token, via, token.i in chain.controllers)
+            if any(k in cues.negated_governors for k in keys):
+                claim("negated")
+            if any(k in cues.hypothetical_governors for k in keys):
+                claim("hypothetical")
+            if any(k in cues.planned_governors for k in keys):
+                claim("planned")
+        own = negation_in_trigger and depth == 0
+        for child in token.children:
+            if child.i in trigger and negation_in_trigger:
+                continue
+            word = child.lower_
+            dep = child.dep_
+            if dep == "neg" or (dep in ("det", "advmod", "preconj") and word in NEGATORS):
+                if not own:
+                    claim("negated")
+            elif dep in ("aux", "auxpass"):
+                if word in cues.hypothetical_modals:
+                    if not own:
+                        reported = word == "would" and _reported_past(top, cues) and token.lemma_.lower() not in cues.stance_verbs
+                        claim("planned" if reported else "hypothetical")
+                elif (word in cues.planned_modals or word == "going") and not future_is_asserted:
+                    claim("planned")
+            elif dep in ("amod", "advmod", "compound", "npadvmod"):
+                if word in cues.negated_modifiers:
+                    claim("negated")
+                elif word in cues.hypothetical_modifiers:
+                    claim("hypothetical")
+                elif word in cues.planned_modifiers:
+                    claim("planned")
+            elif dep == "dobj" and depth == 0 and word in ("nothing", "none"):
+                claim("negated")  # "Moscow has said nothing"
+            elif dep in ("nsubj", "nsubjpass") and token.pos_ in VERBAL and not own:
+                # "nobody met them", "no officials met them"
+                if word in NEGATIVE_SUBJECTS or (depth == 0 and any(g.dep_ == "det" and g.lower_ in NEGATORS for g in child.children)):
+                    claim("negated")
+            if dep in ("npadvmod", "prep", "pobj") and depth <= 1 and not future_is_asserted:
+                if _future_time(child, cues):
+                    claim("planned")
+        if depth == 0 and token.pos_ not in VERBAL:
+            # "a conference to be held in Vienna"
+            for child in token.children:
+                if child.dep_ in ("acl", "relcl") and any(g.lower_ == "to" and g.dep_ == "aux" for g in child.children):
+                    claim("planned")
+    if chain.irrealis:
+        claim("hypothetical")
+    return found
+
+
+def _negative_governor(reporter: Token | None, cues: ModalityCues) -> bool:
+    """"denied that they met": the clause's verb says it did not happen."""
+    return reporter is not None and any(k in cues.negated_governors for k in _keys(reporter, None))
+
+
+def _future_time(token: Token, cues: ModalityCues) -> bool:
+    """"next week", "on Friday next week", "in the coming days" attached to the event."""
+    if token.dep_ == "prep":
+        return any(_future_time(obj, cues) for obj in token.children if obj.dep_ == "pobj")
+    if token.ent_type_ not in ("DATE", "TIME"):
+        return False
+    return any(t.lower_ in cues.future_time_words for t in token.subtree)

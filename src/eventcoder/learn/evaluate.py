@@ -1,0 +1,127 @@
+"""``eventcoder evaluate GOLD PRED``: trigger and argument P/R/F1 against gold events.
+
+* Documents are aligned by id (``doc``, ``meta.doc``, ``id`` or ``meta.id``) and each line's
+  ``meta.offset``, so predictions made per paragraph or sentence score against whole-document
+  gold; lines without an id align by their text.
+* Events are matched and counted by :mod:`eventcoder.core.scoring`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
+
+from eventcoder.core.errors import InputError
+from eventcoder.core.scoring import Scores, report, score_document
+from eventcoder.core.vocabulary import Registry
+from eventcoder.pipeline.inputs import doc_id, parse_jsonl_line
+from eventcoder.pipeline.tasks import events_from_task
+
+
+def _text_key(text: str) -> str:
+    return "text:" + hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _events(obj: dict, registry: Registry) -> list[dict]:
+    if "events" in obj:
+        return obj["events"]
+    return events_from_task(obj, registry)
+
+
+def _shifted(event: dict, offset: int) -> dict:
+    def shift(m: dict) -> dict:
+        return {**m, "start": m["start"] + offset, "end": m["end"] + offset}
+
+    return {**event, "trigger": shift(event["trigger"]), "arguments": [shift(a) for a in event.get("arguments", [])]}
+
+
+@dataclass
+class Documents:
+    """Events per document key (in file order), and each whole-text line's text key and text."""
+
+    events: dict[str, list[dict]] = field(default_factory=dict)
+    by_text: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def find(self, key: str, text_key: str | None) -> list[dict]:
+        if key in self.events:
+            return self.events[key]
+        other = self.by_text.get(text_key) if text_key else None
+        return self.events.get(other, []) if other else []
+
+
+def load_events(path: str, registry: Registry) -> Documents:
+    """Events at document offsets per document, from a gold or task JSONL file."""
+    docs = Documents()
+    if not Path(path).is_file():
+        raise InputError(path, 0, "no such file")
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            obj = parse_jsonl_line(raw, path, number)
+            if obj is None:
+                continue
+            if not isinstance(obj.get("text"), str):
+                raise InputError(path, number, 'no "text" field')
+            if "events" not in obj and "spans" not in obj:
+                raise InputError(path, number, 'no "events" (or "spans") field')
+            meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+            text_key = _text_key(obj["text"])
+            key = doc_id(obj) or text_key
+            offset = meta.get("offset", 0) if isinstance(meta.get("offset"), int) else 0
+            docs.events.setdefault(key, []).extend(_shifted(e, offset) for e in _events(obj, registry))
+            if offset == 0:
+                docs.by_text.setdefault(text_key, key)
+                docs.texts.setdefault(key, obj["text"])
+    return docs
+
+
+class Aligned(NamedTuple):
+    """One gold document, its text (None when no gold line holds it whole) and both event lists."""
+
+    key: str
+    text: str | None
+    gold: list[dict]
+    pred: list[dict]
+
+
+def aligned(gold_path: str, pred_path: str, registry: Registry) -> Iterator[Aligned]:
+    """The gold documents in file order, each with the predictions aligned to it."""
+    gold = load_events(gold_path, registry)
+    pred = load_events(pred_path, registry)
+    text_keys = {key: text_key for text_key, key in gold.by_text.items()}
+    for key, events in gold.events.items():
+        yield Aligned(key, gold.texts.get(key), events, pred.find(key, text_keys.get(key)))
+
+
+def score_aligned(documents: Iterable[Aligned], registry: Registry) -> dict:
+    """The scores of aligned documents (what :func:`evaluate` returns)."""
+    scores = Scores()
+    for doc in documents:
+        scores.documents += 1
+        score_document(doc.gold, doc.pred, scores)
+    return report(scores, registry)
+
+
+def evaluate(gold_path: str, pred_path: str, registry: Registry) -> dict:
+    """Score the predictions in ``pred_path`` against the gold events in ``gold_path``."""
+    return score_aligned(aligned(gold_path, pred_path, registry), registry)
+
+
+def evaluate_model(model: str | Path, gold_path: str, registry: Registry, spacy_model: str | None = None) -> dict:
+    """Score a model trained by ``eventcoder train`` (its output folder, or a pipeline folder)
+    on ``gold_path``: its texts go through ``extract --extractor model --unit doc``."""
+    from eventcoder.extractors.model.extractor import load_trained
+    from eventcoder.run.extract import ExtractConfig, extract
+
+    config = ExtractConfig(extractors=("model",), unit="doc", spacy_model=spacy_model,
+                           options=(("model_path", str(model)),))
+    with tempfile.TemporaryDirectory(prefix="eventcoder-eval-") as tmp:
+        predictions = str(Path(tmp) / "predictions.jsonl")
+        try:
+            extract([str(gold_path)], predictions, config)
+        finally:
+            load_trained.cache_clear()  # a model folder may be replaced (retrain): never reuse it
+        return evaluate(str(gold_path), predictions, registry)

@@ -1,0 +1,100 @@
+"""``eventcoder train`` as a library function: gold JSONL -> a trained spaCy event pipeline.
+
+The output folder gets everything needed to train again with plain ``spacy train``::
+
+    OUT/corpus/train.spacy, OUT/corpus/dev.spacy   the gold as DocBins
+    OUT/config.cfg                                 the full training config
+    OUT/code.py                                    registers our components (--code)
+    OUT/model-best, OUT/model-last                 written by spaCy's training loop
+
+``model-best`` is the pipeline with the best dev score (see ``scorer``); the ``model``
+extractor loads it from ``--model-path OUT``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from eventcoder.core.atomic import atomic_writer
+from eventcoder.core.errors import UserError
+from eventcoder.core.vocabulary import Registry
+from eventcoder.learn.config import EVAL_FREQUENCY, MAX_STEPS, SOURCED, write_config
+from eventcoder.learn.convert import read_gold, write_docbin
+from eventcoder.pipeline.nlp import default_pipeline_name, load_pipeline
+
+CODE_FILE = '''"""spaCy --code file written by eventcoder train: registers eventcoder's components."""
+
+import eventcoder.extractors.model.register  # noqa: F401
+'''
+
+
+@dataclass(frozen=True)
+class TrainFiles:
+    """Where ``prepare`` put the training inputs, and where spaCy writes the pipelines."""
+
+    output: Path
+
+    @property
+    def config(self) -> Path:
+        return self.output / "config.cfg"
+
+    @property
+    def code(self) -> Path:
+        return self.output / "code.py"
+
+    @property
+    def train(self) -> Path:
+        return self.output / "corpus" / "train.spacy"
+
+    @property
+    def dev(self) -> Path:
+        return self.output / "corpus" / "dev.spacy"
+
+    @property
+    def best(self) -> Path:
+        return self.output / "model-best"
+
+    def spacy_command(self) -> str:
+        """The plain ``spacy train`` command that trains from these files."""
+        return (f"spacy train {self.config} --output {self.output} --paths.train {self.train}"
+                f" --paths.dev {self.dev} --code {self.code}")
+
+
+def _sourced_names(base: str) -> list[str]:
+    """The components of ``base`` to source: those of ``SOURCED`` it has."""
+    names = [name for name in SOURCED if name in load_pipeline(base).pipe_names]
+    if "parser" not in names:
+        raise UserError(f"base pipeline {base!r} has no parser; the argument suggester needs one (or use --from-scratch)")
+    return names
+
+
+def prepare(gold: str, dev: str, output: str | Path, registry: Registry, *, from_scratch: bool = False,
+            base_model: str | None = None, max_steps: int | None = None, seed: int = 0) -> TrainFiles:
+    """Check and convert the gold files and write the corpus, ``config.cfg`` and ``code.py``.
+
+    Bad gold raises :class:`InputError` (``FILE:LINE: problem``) before anything is written.
+    """
+    train_records, dev_records = read_gold(gold, registry), read_gold(dev, registry)
+    files = TrainFiles(Path(output))
+    base = None if from_scratch else (base_model or default_pipeline_name())
+    sourced = [] if base is None else _sourced_names(base)
+    write_docbin(train_records, files.train, registry)
+    write_docbin(dev_records, files.dev, registry)
+    with atomic_writer(files.code) as handle:
+        handle.write(CODE_FILE)
+    steps = max_steps or MAX_STEPS
+    header = {"config": files.config, "output": files.output, "train": files.train, "dev": files.dev, "code": files.code}
+    write_config(files.config, base, sourced, header, seed=seed, max_steps=steps,
+                 eval_frequency=min(EVAL_FREQUENCY, steps))
+    return files
+
+
+def train(gold: str, dev: str, output: str | Path, registry: Registry, **settings) -> TrainFiles:
+    """Prepare the files (see :func:`prepare`), then train with spaCy's own training loop."""
+    from spacy.cli.train import train as spacy_train
+
+    files = prepare(gold, dev, output, registry, **settings)
+    spacy_train(files.config, files.output, use_gpu=-1,
+                overrides={"paths.train": str(files.train), "paths.dev": str(files.dev)})
+    return files
