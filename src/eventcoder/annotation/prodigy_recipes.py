@@ -4,9 +4,12 @@ With Prodigy installed they are registered by ``prodigy.recipe`` (load them with
 ``-F recipes/events.py`` or through the ``prodigy_recipes`` entry points). Without Prodigy (it
 is commercial) the decorator below leaves them plain functions returning the same dicts, so
 they can be tested and used by other front ends.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: Prodigy 1.12+ builds its command line with
+radicli, which reads the hints of these signatures as objects, and a string hint such as
+``"Optional[str]"`` stops it with "Unsupported type". Hence ``Optional[...]``: radicli resolves
+``typing.Union`` but not ``X | None``. Prodigy 1.11 reads the plac tuples instead.
+"""
 
 from typing import Optional
 
