@@ -83,15 +83,17 @@ def check_components(components: dict, dataset: str, registry, n: int = 2) -> li
 def test_events_correct_parses_and_serves(prodigy, news, registry):
     components = served(prodigy, ["events.correct", "my_set", str(news), "-x", "rules", "-o", "uncertain", "-ob", "50"])
     tasks = check_components(components, "my_set", registry)
+    assert components["config"]["exclude_by"] == "input"
     assert components["exclude"] is None  # an Optional option left out is None, not a string
     assert any(task["events"] for task in tasks)  # the rules proposed something
     assert all("accept" in task and "options" in task for task in tasks)
 
 
 def test_events_manual_parses_and_serves(prodigy, news, registry):
-    components = served(prodigy, ["events.manual", "my_set", str(news), "-u", "sentence", "-b", "2", "-e", "old,older"])
+    components = served(prodigy, ["events.manual", "my_set", str(news), "-u", "sentence", "-b", "2", "-e", "old,older",
+                                  "-eb", "task"])
     tasks = check_components(components, "my_set", registry, n=3)
-    assert components["exclude"] == ["old", "older"]
+    assert components["exclude"] == ["old", "older"] and components["config"]["exclude_by"] == "task"
     assert [t["text"] for t in tasks][:2] == ["Makei met Lavrov in Moscow on Wednesday.", "Lavrov said Minsk will not send any officials."]
 
 
@@ -104,6 +106,7 @@ def test_events_llm_correct_serves_fetched_proposals(prodigy, registry, nlp, tmp
                                   "-lc", str(tmp_path / "cache.jsonl")])
     [first] = check_components(components, "my_set", registry)
     assert first["llm"] == {"prompt": "Find events in: ...", "response": '{"events": []}'}
+    assert "llm_io" not in first["meta"]
     assert "llm_io" in [block["view_id"] for block in components["config"]["blocks"]]
 
 

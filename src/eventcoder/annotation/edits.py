@@ -31,7 +31,7 @@ import re
 
 from ..schema import MODALITIES, Registry
 from ..tasks import events_from_task
-from .labels import EDITS_FIELD, LLM_IO_KEY
+from .labels import EDITS_FIELD, LLM_IO_KEY, NO_LLM_RECORD
 
 ARG_OPTION = "arg:"
 #: Our keys on a trigger span, which Prodigy drops when an annotator deletes and redraws it.
@@ -258,6 +258,8 @@ def normalize_answer(answer: dict, registry: Registry) -> tuple[dict, list[str]]
     _restore_proposals(task, registry)
     problems = _fold_choices(task, registry) + _fold_text_edits(task, registry)
     _sync_relations(task, registry)
-    task.pop(LLM_IO_KEY, None)  # a copy of meta["llm_io"] for the llm_io view
+    record = task.get(LLM_IO_KEY)
+    if isinstance(record, dict) and set(record.values()) <= {NO_LLM_RECORD}:
+        task.pop(LLM_IO_KEY)  # only the placeholder the llm_io view showed; the real record is kept
     task["events"] = events_from_task(task, registry)
     return task, problems
