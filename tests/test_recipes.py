@@ -95,6 +95,12 @@ def test_label_keys_leave_number_keys_to_the_choice_options_and_prodigys_own_key
         assert not any(key.isdigit() for key in keymap.values()), name  # 1-9 pick choice options
 
 
+def test_docs_list_the_keys_the_recipes_set(recipes, fake_extractor):
+    keymap = recipes.events_correct("set", iter(TEXTS), extractor=fake_extractor)["config"]["keymap_by_label"]
+    docs = (ROOT / "docs" / "annotation.md").read_text(encoding="utf-8")
+    assert [label for label, key in keymap.items() if f"`{key}` {label}" not in docs] == []
+
+
 def test_batch_size_is_set_and_small_for_the_llm_recipe(recipes, fake_extractor):
     sizes = {name: c["config"]["batch_size"] for name, c in all_recipes(recipes, lambda: iter(TEXTS), fake_extractor).items()}
     assert sizes["events.llm.correct"] < sizes["events.correct"] and sizes["events.llm.correct"] <= 2
