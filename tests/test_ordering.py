@@ -65,22 +65,33 @@ def test_task_priorities_take_the_worst_event_and_define_empty_tasks():
 
 
 def test_uncertain_order_puts_the_lowest_score_first_from_a_stream_longer_than_the_buffer():
-    buffer = 16
+    buffer, warmup = 16, 8
     scores = [0.9] * 100
     scores[37] = 0.2  # the one a reviewer should see first
     scores[5] = 0.5
     source = Counted(task(n, event(s)) for n, s in enumerate(scores))
-    stream = ordered(source, "uncertain", buffer)
-    out = []
+    stream = ordered(source, "uncertain", buffer, warmup=warmup)
+    out, read_when_out = [], {}
     for item in stream:
         out.append(item)
+        read_when_out[item["n"]] = source.read
         # bounded memory: with k tasks out, at most k + buffer were read
         assert source.read <= len(out) + buffer
     assert sorted(t["n"] for t in out) == list(range(100))  # nothing lost or repeated
-    # 37 enters the window once 37 - buffer tasks have left it, and leaves at once
-    assert out[37 - buffer]["n"] == 37 and out[0]["n"] == 5
-    whole = list(ordered((task(n, event(s)) for n, s in enumerate(scores)), "uncertain", buffer=1000))
-    assert [t["n"] for t in whole[:2]] == [37, 5]  # a buffer as large as the stream sorts it all
+    assert out[0]["n"] == 5 and read_when_out[5] == warmup  # the best of the warm-up window, at once
+    assert read_when_out[37] - 38 <= 1  # out as soon as it is read (or one read later, while the window grows)
+    whole = list(ordered((task(n, event(s)) for n, s in enumerate(scores)), "uncertain", buffer=1000, warmup=1000))
+    assert [t["n"] for t in whole[:2]] == [37, 5]  # a window as large as the stream sorts it all
+
+
+def test_the_first_task_leaves_after_the_warmup_window_and_the_window_grows_to_the_buffer():
+    source = Counted(range(1000))
+    stream = reorder(source, lambda n: (n, 0), buffer=64, warmup=4)
+    assert next(stream) == 3 and source.read == 4  # not 64 reads before the first task
+    out = [next(stream) for _ in range(200)]
+    assert source.read - (len(out) + 1) == 64  # the window has grown to the whole buffer
+    assert out[-1] == source.read - 1  # and serves the best (here: newest) task within it
+    assert next(reorder(iter(range(5)), lambda n: (n, 0), buffer=3, warmup=50)) == 3  # warm-up capped by the buffer
 
 
 def test_reorder_never_holds_more_than_the_buffer_and_keeps_stream_order_on_ties():

@@ -31,8 +31,10 @@ COMPONENTS_SCHEMA = Draft202012Validator({
         "validate_answer": {},
         "config": {
             "type": "object",
-            "required": ["labels", "relations_span_labels", "blocks"],
+            "required": ["labels", "relations_span_labels", "blocks", "keymap_by_label", "batch_size", "exclude_by"],
             "properties": {
+                "keymap_by_label": {"type": "object", "additionalProperties": {"type": "string", "pattern": "^[a-z]$"}},
+                "batch_size": {"type": "integer", "minimum": 1},
                 "labels": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                 "relations_span_labels": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                 "wrap_relations": {"type": "boolean"},
@@ -83,6 +85,38 @@ def test_recipe_dicts_follow_prodigys_contract(recipes, registry, fake_extractor
     assert all_recipes(recipes, lambda: iter(TEXTS), fake_extractor)["events.correct"]["exclude"] == ["old", "older"]
 
 
+def test_label_keys_leave_number_keys_to_the_choice_options_and_prodigys_own_keys_alone(recipes, registry, fake_extractor):
+    for name, components in all_recipes(recipes, lambda: iter(TEXTS), fake_extractor).items():
+        config = components["config"]
+        keymap = config["keymap_by_label"]
+        assert set(keymap) == {*config["labels"], *config["relations_span_labels"]}, name  # every label has a key
+        assert len(set(keymap.values())) == len(keymap), name  # no two labels share one
+        assert not set(keymap.values()) & {"a", "x", "i"}, name  # accept, reject, ignore
+        assert not any(key.isdigit() for key in keymap.values()), name  # 1-9 pick choice options
+
+
+def test_docs_list_the_keys_the_recipes_set(recipes, fake_extractor):
+    keymap = recipes.events_correct("set", iter(TEXTS), extractor=fake_extractor)["config"]["keymap_by_label"]
+    docs = (ROOT / "docs" / "annotation.md").read_text(encoding="utf-8")
+    assert [label for label, key in keymap.items() if f"`{key}` {label}" not in docs] == []
+
+
+def test_batch_size_is_set_and_small_for_the_llm_recipe(recipes, fake_extractor):
+    sizes = {name: c["config"]["batch_size"] for name, c in all_recipes(recipes, lambda: iter(TEXTS), fake_extractor).items()}
+    assert sizes["events.llm.correct"] < sizes["events.correct"] and sizes["events.llm.correct"] <= 2
+    assert sizes["events.manual"] == sizes["events.correct"]
+
+
+def test_exclude_by_defaults_to_input_and_refuses_other_values(recipes, fake_extractor):
+    from eventcoder.core.errors import UserError
+
+    for components in all_recipes(recipes, lambda: iter(TEXTS), fake_extractor).values():
+        assert components["config"]["exclude_by"] == "input"
+    assert recipes.events_correct("set", iter(TEXTS), extractor=fake_extractor, exclude_by="task")["config"]["exclude_by"] == "task"
+    with pytest.raises(UserError, match="--exclude-by must be one of input, task, not 'text'"):
+        recipes.events_manual("set", iter(TEXTS), exclude_by="text")
+
+
 def test_streamed_tasks_are_valid_tasks(recipes, registry, fake_extractor):
     for name, components in all_recipes(recipes, lambda: iter(TEXTS), fake_extractor).items():
         tasks = list(components["stream"])
@@ -125,6 +159,9 @@ def test_task_files_are_served_as_they_are(recipes, registry, nlp, tmp_path):
     served = next(iter(recipes.events_llm_correct("set", str(path), extractor="no-such-extractor")["stream"]))
     assert served["spans"] == task["spans"] and served["events"] == task["events"]
     assert served["llm"] == task["meta"]["llm_io"]  # where Prodigy's llm_io view reads it
+    assert "llm_io" not in served["meta"]  # not on the card, nor twice in every answer
+    [stored] = recipes.events_llm_correct("set", str(path))["before_db"]([{**served, "answer": "accept"}])
+    assert stored["llm"] == task["meta"]["llm_io"] and "llm_io" not in stored["meta"]  # kept once
     assert "mod:6:9:planned" in served["accept"]
     assert_valid_task(served, registry)
 
@@ -133,6 +170,9 @@ def test_llm_correct_works_with_any_extractor(recipes, registry, fake_extractor)
     task = next(iter(recipes.events_llm_correct("set", iter(TEXTS[:1]), extractor=fake_extractor)["stream"]))
     assert task["events"] and set(task["llm"]) == {"prompt", "response"}
     assert "no LLM prompt" in task["llm"]["prompt"]
+    components = recipes.events_llm_correct("set", iter(TEXTS[:1]), extractor=fake_extractor)
+    [stored] = components["before_db"]([{**next(iter(components["stream"])), "answer": "accept"}])
+    assert "llm" not in stored  # the placeholder is not stored
 
 
 def test_llm_fetch_writes_tasks_to_review_later(recipes, registry, tmp_path, fake_extractor):

@@ -17,8 +17,10 @@ others, nor any attribute of a span. Those are edited in blocks of their own (se
   trigger is meant. It goes to ``relations`` (a span is added when none is there) or, when it
   overlaps other spans, to ``overlapping_relations``.
 
-:func:`normalize_answer` folds all of this back, re-syncs each relation with the spans as the
-annotator left them and rebuilds ``events`` with ``tasks.events_from_task``. It is
+:func:`normalize_answer` gives a trigger the annotator deleted and redrew its proposal's keys
+back (Prodigy's UI drops keys it does not know), folds all of this back, re-syncs each
+relation with the spans as the annotator left them (a relation drawn twice counts once) and
+rebuilds ``events`` with ``tasks.events_from_task``. It is
 idempotent, so ``before_db`` and export can both run it.
 """
 
@@ -27,11 +29,13 @@ from __future__ import annotations
 import copy
 import re
 
-from eventcoder.annotation.labels import EDITS_FIELD, LLM_IO_KEY
+from eventcoder.annotation.labels import EDITS_FIELD, LLM_IO_KEY, NO_LLM_RECORD
 from eventcoder.core.vocabulary import MODALITIES, Registry
 from eventcoder.pipeline.tasks import events_from_task
 
 ARG_OPTION = "arg:"
+#: Our keys on a trigger span, which Prodigy drops when an annotator deletes and redraws it.
+PROPOSAL_KEYS = ("modality", "score", "extractors", "agreement")
 MODALITY_OPTION = "mod:"
 SPAN_KEYS = ("start", "end", "token_start", "token_end", "label")
 
@@ -196,14 +200,43 @@ def _fold_text_edits(task: dict, registry: Registry) -> list[str]:
     return problems
 
 
+def _restore_proposals(task: dict, registry: Registry) -> None:
+    """Give a redrawn trigger (same offsets and type as a served event) the keys it lost.
+
+    The served ``events`` travel with the answer, so they say what the trigger was proposed
+    with; the choice block and the edits, folded in after this, still override the modality.
+    """
+    served = {}
+    for event in task.get("events") or []:
+        trigger = event.get("trigger") if isinstance(event, dict) else None
+        if isinstance(trigger, dict):
+            served[(trigger.get("start"), trigger.get("end"), event.get("label"))] = event
+    for span in triggers(task, registry):
+        event = served.get((span["start"], span["end"], span["label"]))
+        for key in PROPOSAL_KEYS if event else ():
+            if key not in span and event.get(key) is not None:
+                span[key] = copy.deepcopy(event[key])
+
+
+def _relation_key(rel: dict) -> tuple:
+    return _key(rel.get("head_span")), _key(rel.get("child_span")), rel.get("label")
+
+
 def _sync_relations(task: dict, registry: Registry) -> None:
-    """Point each relation at the spans as they are now; drop overlapping roles whose trigger is gone."""
+    """Point each relation at the spans as they are now, once each; drop overlapping roles whose trigger is gone."""
     spans = {_key(s): s for s in task.get("spans", [])}
+    seen: set = set()
+    relations = []
     for rel in task.get("relations", []):
         for end in ("head", "child"):
             span = spans.get(_key(rel.get(f"{end}_span")))
             if span is not None:
                 rel[f"{end}_span"], rel[end] = _plain(span), span["token_end"]
+        if _relation_key(rel) not in seen:  # one relation drawn twice is one argument
+            seen.add(_relation_key(rel))
+            relations.append(rel)
+    if "relations" in task:
+        task["relations"] = relations
     kept = []
     for rel in task.get("overlapping_relations", []):
         head = spans.get(_key(rel.get("head_span")))
@@ -222,8 +255,11 @@ def normalize_answer(answer: dict, registry: Registry) -> tuple[dict, list[str]]
     contradictory ticks; the copy is usable either way.
     """
     task = copy.deepcopy(answer)
+    _restore_proposals(task, registry)
     problems = _fold_choices(task, registry) + _fold_text_edits(task, registry)
     _sync_relations(task, registry)
-    task.pop(LLM_IO_KEY, None)  # a copy of meta["llm_io"] for the llm_io view
+    record = task.get(LLM_IO_KEY)
+    if isinstance(record, dict) and set(record.values()) <= {NO_LLM_RECORD}:
+        task.pop(LLM_IO_KEY)  # only the placeholder the llm_io view showed; the real record is kept
     task["events"] = events_from_task(task, registry)
     return task, problems

@@ -20,6 +20,16 @@ from eventcoder.core.vocabulary import MODALITIES, Registry
 EDITS_FIELD = "event_edits"
 #: The task key Prodigy's ``llm_io`` view reads: ``{"prompt": ..., "response": ...}``.
 LLM_IO_KEY = "llm"
+#: What the ``llm_io`` view shows for a task no LLM record came with.
+NO_LLM_RECORD = "(no LLM prompt or response was recorded for this task)"
+#: Tasks Prodigy sends the browser per request (its default); the LLM recipes ask for fewer,
+#: since each fresh task there costs a model call before the first card shows.
+UI_BATCH_SIZE = 10
+LLM_UI_BATCH_SIZE = 2
+#: Keys labels must not take: Prodigy's accept (a), reject (x) and ignore (i); the choice block
+#: numbers its options 1-9, so labels get letters only.
+RESERVED_KEYS = frozenset("axi")
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def span_labels(registry: Registry) -> list[str]:
@@ -30,6 +40,20 @@ def span_labels(registry: Registry) -> list[str]:
 def relation_labels(registry: Registry) -> list[str]:
     """Every role of every event type: the relation labels."""
     return registry.role_labels()
+
+
+def keymap_by_label(labels: list[str]) -> dict[str, str]:
+    """One letter per label, its first free letter where it has one, for Prodigy's
+    ``keymap_by_label``: without it, span labels, relation labels and choice options all
+    take the number keys. Labels beyond the free letters get no key (pick them by mouse)."""
+    taken = set(RESERVED_KEYS)
+    keymap = {}
+    for label in labels:
+        free = [c for c in label.lower() if c in LETTERS and c not in taken] or [c for c in LETTERS if c not in taken]
+        if free:
+            keymap[label] = free[0]
+            taken.add(free[0])
+    return keymap
 
 
 def edits_block() -> dict:
@@ -61,9 +85,9 @@ def interface_config(registry: Registry, *, choices: bool, llm: bool = False) ->
         "relations_span_labels": span_labels(registry),
         "wrap_relations": True,
         "blocks": blocks(choices=choices, llm=llm),
+        "keymap_by_label": keymap_by_label([*span_labels(registry), *relation_labels(registry)]),
+        "batch_size": LLM_UI_BATCH_SIZE if llm else UI_BATCH_SIZE,
     }
     if choices:
         config["choice_style"] = "multiple"
-        # One answer per text: the proposals change with the extractor, the text does not.
-        config["exclude_by"] = "input"
     return config

@@ -26,10 +26,12 @@ Orders (``ORDERS``):
 * ``disagreement``: the most disputed first, ties broken by doubt;
 * ``stream``: the input order.
 
-:func:`reorder` keeps a heap of at most ``buffer`` tasks over a sliding window of the stream:
-once it is full, each task read in lets the highest-priority task of the window out. The
-first task waits for the window to fill (choose a smaller buffer for slow extractors); equal
-priorities leave in stream order.
+:func:`reorder` keeps a heap over a sliding window of the stream. Like Prodigy's
+``prefer_uncertain``, it does not read far ahead before the first task: the window starts
+at ``warmup`` tasks (the recipes pass one batch) and grows by one with each task let out,
+up to ``buffer``. Once the window is full, each task read in lets the highest-priority task
+of the window out. So the first task waits for one warm-up window, not the whole buffer,
+and the early tasks are picked from fewer candidates; equal priorities leave in stream order.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ from eventcoder.core.errors import UserError
 
 ORDERS = ("uncertain", "disagreement", "stream")
 DEFAULT_BUFFER = 256
+#: Tasks read before the first one is served (Prodigy's default batch size).
+DEFAULT_WARMUP = 10
 #: Doubt of a modality call: the error rates of the rule extractor's calls on
 #: corpus/dev.jsonl, rounded (negations are where cues mislead most).
 MODALITY_DOUBT = {"asserted": 0.01, "planned": 0.05, "hypothetical": 0.05, "negated": 0.3}
@@ -90,23 +94,24 @@ def priority(task: dict, order: str) -> Priority:
     raise ValueError(f"order is uncertain or disagreement, not {order!r}")
 
 
-def reorder(items: Iterable, key: Callable[[object], Priority], buffer: int = DEFAULT_BUFFER) -> Iterator:
-    """``items`` with the highest ``key`` of a sliding window of ``buffer`` items first.
+def reorder(items: Iterable, key: Callable[[object], Priority], buffer: int = DEFAULT_BUFFER,
+            warmup: int = DEFAULT_WARMUP) -> Iterator:
+    """``items`` with the highest ``key`` of a sliding window first (see the module docstring).
 
-    Never holds more than ``buffer`` items: with k items emitted, at most ``k + buffer``
-    have been read.
+    The first item leaves after ``warmup`` were read (at most ``buffer + 1``); never holds more than
+    ``buffer`` items: with k items emitted, at most ``k + buffer`` have been read.
     """
     if buffer < 1:
         raise ValueError("buffer must be at least 1")
+    held = max(0, min(buffer, warmup - 1))  # items kept back once one has left
     heap: list = []
     arrival = count()  # ties leave in stream order; items themselves are never compared
     for item in items:
         high, low = key(item)
-        entry = (-high, -low, next(arrival), item)
-        if len(heap) < buffer:
-            heapq.heappush(heap, entry)
-        else:
-            yield heapq.heappushpop(heap, entry)[-1]
+        heapq.heappush(heap, (-high, -low, next(arrival), item))
+        if len(heap) > held:
+            yield heapq.heappop(heap)[-1]
+            held = min(buffer, held + 1)  # widen as the annotator works, not before
     while heap:
         yield heapq.heappop(heap)[-1]
 
@@ -119,9 +124,11 @@ def check_order(order: str, buffer: int = DEFAULT_BUFFER) -> None:
         raise UserError(f"buffer must be at least 1, not {buffer}")
 
 
-def ordered(tasks: Iterable[dict], order: str = "stream", buffer: int = DEFAULT_BUFFER) -> Iterator[dict]:
-    """``tasks`` in review ``order`` (one of ``ORDERS``), reordered within ``buffer`` tasks."""
+def ordered(tasks: Iterable[dict], order: str = "stream", buffer: int = DEFAULT_BUFFER,
+            warmup: int = DEFAULT_WARMUP) -> Iterator[dict]:
+    """``tasks`` in review ``order`` (one of ``ORDERS``), reordered within ``buffer`` tasks,
+    the first served after ``warmup``."""
     check_order(order, buffer)
     if order == "stream":
         return iter(tasks)
-    return reorder(tasks, lambda task: priority(task, order), buffer)
+    return reorder(tasks, lambda task: priority(task, order), buffer, warmup)

@@ -91,5 +91,7 @@ def task_stream(source: Source, config: ExtractConfig, registry: Registry, n_pro
     """Precomputed tasks when ``source`` is a task file, else fresh proposals, in review
     ``order`` (``eventcoder.annotation.ordering``: uncertain, disagreement or stream) within ``buffer`` tasks.
 
-    A bad order or buffer raises UserError at once; the input is read lazily."""
-    return ordered(_tasks(source, config, registry, n_process), order, buffer)
+    The first task is served after one batch in every order (the warm-up window is
+    ``config.batch_size`` tasks). A bad order or buffer raises UserError at once; the input
+    is read lazily."""
+    return ordered(_tasks(source, config, registry, n_process), order, buffer, warmup=config.batch_size)

