@@ -35,13 +35,46 @@ def rules(registry, nlp):
     return build_extractors(["rules"], ExtractorContext(registry, nlp, {}))[0]
 
 
-def run_cli(*args: str, input: str | None = None, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m eventcoder`` in a subprocess, as a user would."""
+def run_script(*args: str, input: str | None = None, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m eventcoder`` in a fresh interpreter: for what only a new process shows
+    (installed entry points, environment read at start-up, the console script itself)."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "eventcoder", *args],
         input=input, capture_output=True, text=True, env=full_env, cwd=cwd or ROOT,
     )
+
+
+def run_cli(*args: str, input: str | None = None, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the command line in this process (``main`` with its error handling), as
+    ``python -m eventcoder`` would but without a new interpreter loading spaCy each time.
+
+    stdin, stdout and stderr are swapped for buffers (click's CliRunner isolation); an
+    exception that escapes ``main`` is printed as a traceback with exit code 1, as Python does.
+    """
+    import traceback
+
+    from click.testing import CliRunner
+
+    from eventcoder.cli import main
+
+    code = 0
+    previous = Path.cwd()
+    with CliRunner().isolation(input=input, env=env) as (stdout, stderr, _output):
+        os.chdir(cwd or ROOT)
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except BaseException:  # noqa: BLE001 - what a user would see: a traceback, exit 1
+            traceback.print_exc(file=sys.stderr)
+            code = 1
+        finally:
+            os.chdir(previous)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        out, err = stdout.getvalue(), stderr.getvalue()
+    return subprocess.CompletedProcess(["eventcoder", *args], code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
 
 
 def read_jsonl(path: Path) -> list[dict]:

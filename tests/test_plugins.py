@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import read_jsonl, run_cli
+from conftest import read_jsonl, run_script
 from example_plugin import install_plugin, readme_plugin_source
 
 from eventcoder.core.vocabulary import ArgumentKind, EventType, Role
@@ -60,24 +60,24 @@ def test_registry_loads_once(registry):
 
 def test_installed_readme_plugin_adds_type_role_and_extractor(tmp_path):
     site = install_plugin(tmp_path / "site", "eventcoder_protest", readme_plugin_source())
-    result = run_cli("types", "--json", env=_env(site))
+    result = run_script("types", "--json", env=_env(site))
     assert result.returncode == 0, result.stderr
     types = {t["name"]: t for t in json.loads(result.stdout)}
     assert [r["name"] for r in types["PROTEST"]["roles"]] == ["protester", "place", "time"]
     assert "mediator" in [r["name"] for r in types["MEETING"]["roles"]]
 
-    listed = json.loads(run_cli("plugins", "--json", env=_env(site)).stdout)
+    listed = json.loads(run_script("plugins", "--json", env=_env(site)).stdout)
     mine = next(p for p in listed["plugins"] if p["name"] == "eventcoder_protest")
     assert "type PROTEST" in mine["registered"] and "extractor protests" in mine["registered"]
 
     text = tmp_path / "news.txt"
     text.write_text("Thousands protested in Minsk on Sunday. Prices rose.", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = run_cli("extract", str(text), "-o", str(out), "--extractor", "protests", env=_env(site))
+    result = run_script("extract", str(text), "-o", str(out), "--extractor", "protests", env=_env(site))
     assert result.returncode == 0, result.stderr
     (task,) = read_jsonl(out)
     assert [(e["label"], e["trigger"]["text"]) for e in task["events"]] == [("PROTEST", "protested")]
-    assert run_cli("validate", str(out), env=_env(site)).returncode == 0
+    assert run_script("validate", str(out), env=_env(site)).returncode == 0
 
 
 @pytest.mark.parametrize(
@@ -91,13 +91,13 @@ def test_installed_readme_plugin_adds_type_role_and_extractor(tmp_path):
 def test_broken_plugin_is_named_and_others_still_load(tmp_path, source, message):
     site = install_plugin(tmp_path / "site", "eventcoder_broken", source)
     install_plugin(site, "eventcoder_protest", readme_plugin_source())
-    result = run_cli("plugins", "--json", env=_env(site))
+    result = run_script("plugins", "--json", env=_env(site))
     assert result.returncode == 0, result.stderr
     listed = json.loads(result.stdout)
     (error,) = listed["errors"]
     assert error["name"] == "eventcoder_broken" and message in error["error"]
     assert any(p["name"] == "eventcoder_protest" for p in listed["plugins"])
-    types = run_cli("types", "--json", env=_env(site))
+    types = run_script("types", "--json", env=_env(site))
     assert "eventcoder_broken" in types.stderr  # every command names the skipped plugin
     assert {t["name"] for t in json.loads(types.stdout)} == {"MEETING", "STATEMENT", "AGREEMENT", "REFUSAL", "PROTEST"}
 
@@ -105,7 +105,7 @@ def test_broken_plugin_is_named_and_others_still_load(tmp_path, source, message)
 def test_env_var_blocks_outside_plugins(tmp_path):
     site = install_plugin(tmp_path / "site", "eventcoder_protest", readme_plugin_source())
     for value, present in (("1", False), ("eventcoder_protest", False), ("someone_else", True)):
-        result = run_cli("types", "--json", env={**_env(site), "EVENTCODER_DISABLE_PLUGINS": value})
+        result = run_script("types", "--json", env={**_env(site), "EVENTCODER_DISABLE_PLUGINS": value})
         assert ("PROTEST" in {t["name"] for t in json.loads(result.stdout)}) is present
 
 

@@ -6,7 +6,7 @@ import json
 
 import jsonschema
 import pytest
-from conftest import ROOT, read_jsonl, run_cli
+from conftest import ROOT, read_jsonl, run_script
 
 from eventcoder.core.formats import Argument, Mention, ProposedEvent
 from eventcoder.pipeline.hashing import set_hashes
@@ -142,7 +142,7 @@ def test_hashes_identical_across_processes(tmp_path):
     outs = []
     for seed in ("1", "2"):
         out = tmp_path / f"out{seed}.jsonl"
-        result = run_cli("extract", str(text), "-o", str(out), env={"PYTHONHASHSEED": seed})
+        result = run_script("extract", str(text), "-o", str(out), env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
         outs.append([(t["_input_hash"], t["_task_hash"]) for t in read_jsonl(out)])
     assert outs[0] == outs[1] and outs[0]

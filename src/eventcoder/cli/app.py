@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
     try:
         # Without standalone mode click returns the code of a typer.Exit instead of exiting.
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=argv, prog_name="eventcoder", standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except UserError as exc:
