@@ -30,9 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(server: FakeLLMServer, inputs: list[str], unit: str, concurrency: int, cache: Path, out: Path):
     """(stats, seconds, seconds before the first request, requests sent) of one extraction."""
     before = len(server.requests)
-    options = {"llm_base_url": server.base_url, "llm_model": "bench", "llm_cache": str(cache),
-               "llm_concurrency": concurrency}
-    config = ExtractConfig(extractors=("llm",), unit=unit, options=tuple(sorted(options.items())))
+    options = {"base_url": server.base_url, "model": "bench", "cache": str(cache), "concurrency": concurrency}
+    config = ExtractConfig(extractors=("llm",), unit=unit, options={"llm": options})
     started = time.monotonic()  # the server stamps requests with time.monotonic() too
     stats = extract(inputs, str(out), config)
     sent = server.requests[before:]

@@ -54,12 +54,12 @@ def best_scores(output: Path) -> str:
 def extraction_speed(model: Path, texts: list[str], repeat: int) -> dict[str, float]:
     """Words per second of bare spaCy, rules and the trained model over ``texts`` x ``repeat``."""
     from eventcoder.extractors import ExtractorContext, build_extractors
+    from eventcoder.extractors.model.options import ModelOptions
     from eventcoder.pipeline.nlp import load_pipeline
     from eventcoder.plugins import get_registry
 
     nlp = load_pipeline()
-    context = ExtractorContext(get_registry(), nlp, {"model_path": str(model)})
-    rules, trained = build_extractors(["rules", "model"], context)
+    rules, trained = build_extractors(["rules", "model"], ExtractorContext(get_registry(), nlp), {"model": ModelOptions(path=model)})
     batch = texts * repeat
     words = sum(len(text.split()) for text in batch)
     list(trained.extract(nlp.pipe(texts[:8])))  # warm up

@@ -32,7 +32,7 @@ def nlp():
 def rules(registry, nlp):
     from eventcoder.extractors import ExtractorContext, build_extractors
 
-    return build_extractors(["rules"], ExtractorContext(registry, nlp, {}))[0]
+    return build_extractors(["rules"], ExtractorContext(registry, nlp))[0]
 
 
 def run_script(*args: str, input: str | None = None, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

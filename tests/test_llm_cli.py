@@ -17,6 +17,7 @@ from conftest import ROOT, SEEDS, read_jsonl, run_cli
 
 from eventcoder.core.errors import UserError
 from eventcoder.extractors import ExtractorContext, build_extractors
+from eventcoder.extractors.llm.options import LLMOptions
 from eventcoder.extractors.llm.testing import FakeLLMServer
 from eventcoder.pipeline.validate import validate_file
 from eventcoder.run.extract import ExtractConfig, extract
@@ -42,8 +43,7 @@ def extract_args(server, out: Path, cache: Path, *more: str) -> list[str]:
 
 def config(server, cache: Path, extractors: tuple = ("llm",)) -> ExtractConfig:
     """What extract_args asks for, for a run in this process."""
-    options = {"llm_base_url": server.base_url, "llm_model": "test", "llm_cache": str(cache)}
-    return ExtractConfig(extractors=extractors, options=tuple(sorted(options.items())))
+    return ExtractConfig(extractors=extractors, options={"llm": {"base_url": server.base_url, "model": "test", "cache": str(cache)}})
 
 
 def prompts(bodies) -> list[str]:
@@ -133,7 +133,7 @@ def _closed_port() -> int:
 def test_missing_api_key_is_a_user_error(monkeypatch, registry, nlp):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with pytest.raises(UserError, match="^set OPENAI_API_KEY to your OpenAI API key, or use --llm-base-url"):
-        build_extractors(["llm"], ExtractorContext(registry, nlp, {"llm_no_cache": True}))
+        build_extractors(["llm"], ExtractorContext(registry, nlp), {"llm": LLMOptions(no_cache=True)})
 
 
 def test_an_unreachable_server_is_a_one_line_error_and_no_output(tmp_path):

@@ -14,6 +14,7 @@ from test_llm_pipeline import (  # registers test.CannedModel.v1
 
 from eventcoder.core.errors import UserError
 from eventcoder.extractors import ExtractorContext, build_extractors
+from eventcoder.extractors.llm.options import LLMOptions
 from eventcoder.extractors.llm.pipeline import build_component
 
 TWO_TYPES = CANNED_CONFIG.replace('@llm_tasks = "eventcoder.Events.v1"', '@llm_tasks = "eventcoder.Events.v1"\nlabels = "MEETING,STATEMENT"')
@@ -55,13 +56,13 @@ def test_the_events_task_reports_its_labels_like_spacy_llms_labelled_tasks(tmp_p
 
 def test_a_cache_set_in_the_config_is_honoured(tmp_path, registry, nlp):
     cache = tmp_path / "mine.sqlite3"
-    options = {"llm_config": write(tmp_path, CACHED_CONFIG.format(path=cache))}
+    options = {"llm": LLMOptions(config=write(tmp_path, CACHED_CONFIG.format(path=cache)))}
     docs = list(nlp.pipe([TEXT]))
     CannedModel.prompts = []
-    [llm] = build_extractors(["llm"], ExtractorContext(registry, nlp, options))
+    [llm] = build_extractors(["llm"], ExtractorContext(registry, nlp), options)
     first = list(llm.extract(docs))
     assert cache.exists() and len(CannedModel.prompts) == 1
-    [again] = build_extractors(["llm"], ExtractorContext(registry, nlp, options))
+    [again] = build_extractors(["llm"], ExtractorContext(registry, nlp), options)
     assert list(again.extract(docs)) == first and len(CannedModel.prompts) == 1  # answered from the user's cache
 
 

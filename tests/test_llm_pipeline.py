@@ -17,6 +17,7 @@ from eventcoder.core.errors import UserError
 from eventcoder.core.formats import ProposedEvent
 from eventcoder.extractors import ExtractorContext, build_extractors
 from eventcoder.extractors.ensemble import merge_events
+from eventcoder.extractors.llm.options import LLMOptions
 from eventcoder.extractors.llm.response_schema import published_schemas, response_schema
 from eventcoder.extractors.llm.tasks.events.examples import (
     DEFAULT_EXAMPLES,
@@ -107,18 +108,18 @@ factory = "llm"
 def test_llm_config_runs_any_spacy_llm_model_behind_the_cache(tmp_path, registry, nlp):
     config = tmp_path / "canned.cfg"
     config.write_text(CANNED_CONFIG)
-    options = {"llm_config": str(config), "llm_cache": str(tmp_path / "cache.sqlite3")}
+    options = LLMOptions(config=config, cache=tmp_path / "cache.sqlite3")
     docs = list(nlp.pipe([TEXT, "Nothing happened."]))
     CannedModel.prompts = []
-    [llm] = build_extractors(["llm"], ExtractorContext(registry, nlp, options))
+    [llm] = build_extractors(["llm"], ExtractorContext(registry, nlp), {"llm": options})
     first = list(llm.extract(docs))
     assert labels_of(e.model_dump() for e in first[0]) == [("MEETING", "met"), ("STATEMENT", "said"), ("MEETING", "talks")]
     assert first[1] == [] and len(CannedModel.prompts) == 2
     assert docs[0].user_data["eventcoder.task_meta"]["llm"]["model"] == "test.CannedModel.v1"
-    [again] = build_extractors(["llm"], ExtractorContext(registry, nlp, options))
+    [again] = build_extractors(["llm"], ExtractorContext(registry, nlp), {"llm": options})
     assert list(again.extract(docs)) == first and len(CannedModel.prompts) == 2  # all cached
     with pytest.raises(UserError, match="--llm-model only apply to eventcoder.OpenAICompatible.v1"):
-        build_extractors(["llm"], ExtractorContext(registry, nlp, {**options, "llm_model": "x"}))
+        build_extractors(["llm"], ExtractorContext(registry, nlp), {"llm": options.model_copy(update={"model": "x"})})
 
 
 @pytest.mark.parametrize(
@@ -136,7 +137,7 @@ def test_bad_configs_are_one_line_user_errors(content, problem, tmp_path, regist
     if content is not None:
         config.write_text(content)
     with pytest.raises(UserError, match=problem) as caught:
-        build_extractors(["llm"], ExtractorContext(registry, nlp, {"llm_config": str(config), "llm_no_cache": True}))
+        build_extractors(["llm"], ExtractorContext(registry, nlp), {"llm": LLMOptions(config=config, no_cache=True)})
     assert "\n" not in str(caught.value)
 
 
@@ -144,8 +145,8 @@ def test_long_docs_are_split_on_sentences_and_merged_at_doc_offsets(server, regi
     text = " ".join(f"Minister {i} met envoy {i} in Geneva and said talks went well." for i in range(40))
     config = tmp_path / "small.cfg"  # a model with a small context, so this doc needs shards
     config.write_text((ROOT / "docs" / "examples" / "llm.cfg").read_text().replace("8192", "3600"))
-    options = {"llm_config": str(config), "llm_base_url": server.base_url, "llm_model": "test", "llm_no_cache": True}
-    [llm] = build_extractors(["llm"], ExtractorContext(registry, nlp, options))
+    options = LLMOptions(config=config, base_url=server.base_url, model="test", no_cache=True)
+    [llm] = build_extractors(["llm"], ExtractorContext(registry, nlp), {"llm": options})
     doc = nlp(text)
     [events] = list(llm.extract([doc]))
     shards = len(server.requests)

@@ -80,6 +80,55 @@ def test_installed_readme_plugin_adds_type_role_and_extractor(tmp_path):
     assert run_script("validate", str(out), env=_env(site)).returncode == 0
 
 
+def test_the_readme_plugin_takes_its_option_locally_and_on_dask(tmp_path):
+    site = install_plugin(tmp_path / "site", "eventcoder_protest", readme_plugin_source())
+    listed = json.loads(run_script("extractors", "--json", env=_env(site)).stdout)
+    (mine,) = [e for e in listed if e["name"] == "protests"]
+    assert mine["plugin"] == "eventcoder_protest"
+    assert [(o["name"], o["type"], o["default"]) for o in mine["options"]] == [("lemma", "TEXT", "protest")]
+
+    news = tmp_path / "news.jsonl"
+    news.write_text(json.dumps({"text": "Thousands demonstrated in Minsk. Others protested."}) + "\n", encoding="utf-8")
+    option = ["--extractor", "protests", "-O", "protests.lemma=demonstrate"]
+    out = tmp_path / "out.jsonl"
+    result = run_script("extract", str(news), "-o", str(out), *option, env=_env(site))
+    assert result.returncode == 0, result.stderr
+    (task,) = read_jsonl(out)
+    assert [e["trigger"]["text"] for e in task["events"]] == ["demonstrated"]
+
+    folder = tmp_path / "parts"
+    result = run_script("extract", str(news), "-o", f"{folder}/", *option, "--engine", "dask", "--n-process", "1",
+                        env=_env(site))
+    assert result.returncode == 0, result.stderr
+    (part,) = folder.glob("part-*.jsonl")
+    assert read_jsonl(part) == [task]
+    header = json.loads((folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert header["config"]["options"] == {"protests": {"lemma": "demonstrate"}}
+    resumed = run_script("extract", str(news), "-o", f"{folder}/", "--extractor", "protests", env=_env(site))
+    assert resumed.returncode == 2 and "config.options differ" in resumed.stderr
+
+
+@pytest.mark.parametrize(
+    "option, message",
+    [
+        ("protests.colour=red", "-O protests.colour: extractor 'protests' has no option 'colour' (its options: lemma)"),
+        ("protests.lemma", "-O protests.lemma: expected NAME.FIELD=VALUE"),
+        ("rules.patterns=x", "-O rules.*: extractor 'rules' is not selected (--extractor protests)"),
+        ("riots.lemma=x", "-O riots.*: unknown extractor 'riots'"),
+    ],
+)
+def test_a_bad_extractor_option_is_one_line_and_exit_2(tmp_path, option, message):
+    site = install_plugin(tmp_path / "site", "eventcoder_protest", readme_plugin_source())
+    news = tmp_path / "news.txt"
+    news.write_text("Thousands protested.", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run_script("extract", str(news), "-o", str(out), "--extractor", "protests", "-O", option, env=_env(site))
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"eventcoder: {message}")
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(
     "source, message",
     [

@@ -16,6 +16,7 @@ from eventcoder.core.errors import UserError
 from eventcoder.extractors import ExtractorContext
 from eventcoder.extractors.rules.extractor import RuleExtractor
 from eventcoder.extractors.rules.matching import IndexedMatcher
+from eventcoder.extractors.rules.options import RulesOptions
 from eventcoder.extractors.rules.patterns import BUILTIN_DIR, load_patterns
 from eventcoder.plugins import build_registry, make_plugin_manager
 
@@ -36,7 +37,7 @@ def example_dir(tmp_path_factory) -> Path:
 
 
 def test_the_documented_example_loads_and_finds_what_the_doc_says(example_dir, registry, nlp):
-    rules = RuleExtractor.from_context(ExtractorContext(registry, nlp, {"patterns": [str(example_dir)]}))
+    rules = RuleExtractor.from_context(ExtractorContext(registry, nlp, RulesOptions(patterns=[example_dir])))
     assert [p.id for p in rules.patterns.patterns] == ["example-sit-down-with", "example-shake-hands"]
     assert "mull" in rules.patterns.cues.hypothetical_governors
     assert "envoy" in rules.patterns.lexicon["actor_nouns"]
@@ -91,7 +92,7 @@ def test_invalid_json_names_the_line(tmp_path, registry):
 def test_a_pattern_spacy_rejects_names_the_file(tmp_path, registry, nlp):
     folder = write_patterns(tmp_path / "bad", {"patterns": [{**GOOD_ENTRY, "pattern": [{"LEMMA": {"INN": ["meet"]}}]}]}, "spacy.json")
     with pytest.raises(UserError, match=r"spacy\.json:0: pattern 'p': invalid spaCy pattern"):
-        RuleExtractor.from_context(ExtractorContext(registry, nlp, {"patterns": [str(folder)]}))
+        RuleExtractor.from_context(ExtractorContext(registry, nlp, RulesOptions(patterns=[folder])))
 
 
 def test_missing_folder(tmp_path, registry):
@@ -121,7 +122,7 @@ def test_a_plugin_pattern_folder_is_loaded_after_the_builtins(tmp_path, nlp):
     pm.register(plugin, name="example-plugin")
     registry = build_registry(pm)
     assert registry.pattern_dirs == [folder]
-    rules = RuleExtractor.from_context(ExtractorContext(registry, nlp, {}))
+    rules = RuleExtractor.from_context(ExtractorContext(registry, nlp, RulesOptions()))
     ids = [p.id for p in rules.patterns.patterns]
     assert ids[-2:] == ["example-sit-down-with", "example-shake-hands"] and len(ids) > 2
     labels = [(e.label, e.trigger.text) for e in rules.events(nlp("The envoys sat down with Taliban leaders, and Putin met Biden."))]

@@ -141,8 +141,8 @@ def test_llm_extraction_on_the_cluster_keeps_budget_and_cache(scheduler, tmp_pat
     cache = tmp_path / "llm.sqlite3"
     latency = 0.1
     with FakeLLMServer(latency=latency) as server:
-        options = {"llm_base_url": server.base_url, "llm_model": "test", "llm_cache": str(cache), "llm_concurrency": 2}
-        config = ExtractConfig(extractors=("llm",), options=tuple(sorted(options.items())))
+        options = {"base_url": server.base_url, "model": "test", "cache": str(cache), "concurrency": 2}
+        config = ExtractConfig(extractors=("llm",), options={"llm": options})
 
         def run():
             return extract_parts([str(SEEDS)], f"{tmp_path}/out/", config, engine="dask",

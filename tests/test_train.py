@@ -68,7 +68,7 @@ def test_reusing_the_shared_parse_changes_nothing(trained, nlp, small_gold):
 def test_extract_without_model_path_is_a_user_error(tmp_path):
     result = run_cli("extract", str(DEV), "--extractor", "model", "-o", str(tmp_path / "o.jsonl"))
     assert result.returncode == 2
-    assert "needs --model-path" in result.stderr
+    assert "needs -O model.path=DIR (or --model-path DIR)" in result.stderr
 
 
 def test_config_is_valid_and_names_our_components(trained):

@@ -1,5 +1,6 @@
 """eventcoder: find political and diplomatic events in news text and feed them into annotation."""
 
+from eventcoder.core.extractor_options import ExtractorOptions
 from eventcoder.core.formats import Argument, Event, Mention, ProposedEvent
 from eventcoder.core.vocabulary import ArgumentKind, EventType, Role
 from eventcoder.hookspecs import hookimpl
@@ -11,6 +12,7 @@ __all__ = [
     "ArgumentKind",
     "Event",
     "EventType",
+    "ExtractorOptions",
     "Mention",
     "ProposedEvent",
     "Role",

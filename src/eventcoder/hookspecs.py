@@ -61,11 +61,16 @@ def register_roles(register: Callable) -> None:
 def register_extractors(register: Callable) -> None:
     """Register extractors: things that propose events for spaCy docs.
 
-    Call ``register(name, factory, description="")``. ``factory(context)`` receives an
+    Call ``register(name, factory, description="", options=Model)``. ``Model`` (optional) is a
+    subclass of :class:`eventcoder.ExtractorOptions` (a pydantic model): its fields are the
+    extractor's options, set by users with ``-O NAME.FIELD=VALUE`` and listed with their types,
+    defaults and descriptions by ``eventcoder extractors``. ``factory(context)`` receives an
     :class:`eventcoder.extractors.ExtractorContext` (the registry, the shared spaCy pipeline
-    and the user's options) and returns an object with a ``name`` attribute and a method
-    ``extract(docs) -> Iterator[list[Event]]`` yielding one list of events per doc, in order.
-    Factories run once per process, in each worker process for parallel runs.
+    and ``options``, the validated ``Model`` instance) and returns an object with a ``name``
+    attribute and a method ``extract(docs) -> Iterator[list[Event]]`` yielding one list of
+    events per doc, in order. Factories run once per process, in each worker process for
+    parallel runs; what a cluster run must share across workers goes in
+    ``Model.cluster_wide``. Names may not contain ``.`` or ``,``.
     """
 
 

@@ -18,6 +18,7 @@ from typing import Callable
 import pluggy
 
 from eventcoder import hookspecs
+from eventcoder.core.extractor_options import check_options_model
 from eventcoder.core.vocabulary import ArgumentKind, EventType, Registry, Role
 
 ENTRY_POINT_GROUP = "eventcoder"
@@ -123,11 +124,14 @@ def build_registry(pm: pluggy.PluginManager, errors: dict[str, str] | None = Non
         return register
 
     def extractors(plugin):
-        def register(name: str, factory: Callable, description: str = "") -> None:
+        def register(name: str, factory: Callable, description: str = "", options: type | None = None) -> None:
             if not callable(factory):
                 raise TypeError(f"extractor {name!r}: factory is not callable")
+            if not isinstance(name, str) or not name or "." in name or "," in name:
+                raise ValueError(f"extractor name {name!r} must be a non-empty string without '.' or ','")
             if name in reg.extractors:
                 raise ValueError(f"duplicate extractor {name!r}")
+            reg.extractor_options[name] = check_options_model(name, options)
             reg.extractors[name] = factory
             reg.extractor_descriptions[name] = description
             provided(plugin, f"extractor {name}")
@@ -174,6 +178,7 @@ def _drop_failed(reg: Registry) -> None:
             elif kind == "extractor":
                 reg.extractors.pop(name, None)
                 reg.extractor_descriptions.pop(name, None)
+                reg.extractor_options.pop(name, None)
             elif kind == "patterns":
                 reg.pattern_dirs = [p for p in reg.pattern_dirs if str(p) != name]
 

@@ -9,8 +9,10 @@ from rich.table import Table
 
 from eventcoder.annotation.ordering import DEFAULT_BUFFER
 from eventcoder.cli.app import (
+    OPTION_HELP,
     answer_kinds_option,
     app,
+    extractor_option_values,
     out,
     registry_with_warnings,
     say,
@@ -102,6 +104,7 @@ def review(
     unit: str = typer.Option("paragraph", "--unit", help="News only: one task per doc, paragraph or sentence."),
     spacy_model: str | None = typer.Option(None, "--spacy-model", help="News only: spaCy pipeline (package or path)."),
     batch_size: int = typer.Option(10, "--batch-size", min=1, help="News only: units parsed per batch."),
+    option: list[str] | None = typer.Option(None, "-O", "--option", metavar="NAME.FIELD=VALUE", help="News only: " + OPTION_HELP),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; any but 127.0.0.1 or localhost requires the access token."),
     port: int = typer.Option(8080, "--port", min=0, max=65535, help="Port to listen on (0: any free one)."),
     token: str | None = typer.Option(None, "--token", help="Access token to require (default: a random one, printed, when --host is not local)."),
@@ -129,7 +132,9 @@ def review(
     if order not in ORDERS:
         raise typer.BadParameter(f"choose one of {', '.join(ORDERS)}", param_hint="--order")
     registry_with_warnings()
-    config = ExtractConfig(extractors=split_names(extractor), unit=unit, spacy_model=spacy_model, batch_size=batch_size)
+    names = split_names(extractor)
+    config = ExtractConfig(extractors=names, unit=unit, spacy_model=spacy_model, batch_size=batch_size,
+                           options=extractor_option_values(option, names, {}))
     options = ReviewOptions(source=source, dataset=dataset, annotator=annotator, db=db or DEFAULT_DB, host=host,
                             port=port, token=token, exclude_by=exclude_by, extract=config, order=order, buffer=buffer)
     serve(options, announce=say)

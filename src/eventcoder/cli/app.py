@@ -37,6 +37,25 @@ def split_names(value: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in value.split(",") if name.strip())
 
 
+OPTION_HELP = "Extractor option NAME.FIELD=VALUE (repeatable), e.g. -O llm.model=gpt-4o-mini; `eventcoder extractors` lists them."
+
+
+def extractor_option_values(option_args: list[str] | None, extractors: tuple[str, ...], aliases: dict[str, object]) -> dict:
+    """``{extractor: {field: value}}`` from ``-O`` and the old flags (``{"llm.model": value}``).
+
+    ``-O`` wins over an alias of the same field; an alias of an extractor that is not selected
+    is ignored, as it always was, while ``-O`` for one is an error (see resolve_options).
+    """
+    from eventcoder.core.extractor_options import merge_raw, parse_option_args
+
+    old: dict[str, dict[str, object]] = {}
+    for key, value in aliases.items():
+        name, _, field = key.partition(".")
+        if value is not None and value != () and value is not False and name in extractors:
+            old.setdefault(name, {})[field] = [str(v) for v in value] if isinstance(value, (list, tuple)) else value
+    return merge_raw(old, parse_option_args(option_args or []))
+
+
 def answer_kinds_option(value: str) -> tuple[str, ...]:
     from eventcoder.annotation.answers import answer_kinds
 

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 
-from eventcoder.cli.app import app, registry_with_warnings, say, split_names
+from eventcoder.cli.app import (
+    OPTION_HELP,
+    app,
+    extractor_option_values,
+    registry_with_warnings,
+    say,
+    split_names,
+)
 from eventcoder.core.errors import InputError
 
 
@@ -20,6 +27,7 @@ def extract(
     n_process: int = typer.Option(1, "--n-process", min=1, help="Worker processes."),
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Units per batch."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip bad input lines (counted) instead of stopping."),
+    option: list[str] | None = typer.Option(None, "-O", "--option", metavar="NAME.FIELD=VALUE", help=OPTION_HELP),
     patterns: list[Path] | None = typer.Option(None, "--patterns", help="Folder of rule pattern files replacing the built-in ones (repeatable)."),
     llm_model: str | None = typer.Option(None, "--llm-model", help="llm: model name at the OpenAI-compatible server."),
     llm_base_url: str | None = typer.Option(None, "--llm-base-url", help="llm: base URL of an OpenAI-compatible server (default: OpenAI)."),
@@ -46,24 +54,18 @@ def extract(
     if unit not in UNITS:
         raise typer.BadParameter(f"choose one of {', '.join(UNITS)}", param_hint="--unit")
     registry_with_warnings()
-    options = {}
-    if patterns:
-        options["patterns"] = tuple(str(p) for p in patterns)
-    for key, value in {
-        "llm_model": llm_model, "llm_base_url": llm_base_url, "llm_config": llm_config,
-        "llm_examples": llm_examples, "llm_cache": llm_cache, "llm_concurrency": llm_concurrency,
-        "model_path": model_path,
-    }.items():
-        if value is not None:
-            options[key] = str(value) if isinstance(value, Path) else value
-    if no_cache:
-        options["llm_no_cache"] = True
+    names = split_names(extractor)
+    options = extractor_option_values(option, names, {
+        "rules.patterns": patterns, "llm.model": llm_model, "llm.base_url": llm_base_url,
+        "llm.config": llm_config, "llm.examples": llm_examples, "llm.cache": llm_cache,
+        "llm.no_cache": no_cache, "llm.concurrency": llm_concurrency, "model.path": model_path,
+    })
     config = ExtractConfig(
-        extractors=split_names(extractor),
+        extractors=names,
         unit=unit,
         spacy_model=spacy_model,
         batch_size=batch_size,
-        options=tuple(sorted(options.items())),
+        options=options,
     )
 
     def report_skip(error: InputError) -> None:

@@ -83,6 +83,35 @@ def plugins(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")
 
 
 @app.command()
+def extractors(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """List every extractor with its options (type, default, description); set them with -O NAME.FIELD=VALUE."""
+    from eventcoder.core.extractor_options import describe_options, options_model
+    from eventcoder.plugins import get_registry
+
+    registry = get_registry()
+    owners = {what.partition(" ")[2]: plugin for plugin, provided in registry.provided.items()
+              for what in provided if what.startswith("extractor ")}
+    data = [
+        {"name": name, "plugin": owners.get(name, ""), "description": registry.extractor_descriptions.get(name, ""),
+         "options": describe_options(options_model(registry, name))}
+        for name in registry.extractors
+    ]
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return
+    for item in data:
+        out.print(f"[bold]{item['name']}[/bold] ({item['plugin']})", highlight=False)
+        out.print(f"  {item['description']}", highlight=False)
+        if not item["options"]:
+            out.print("  no options", highlight=False)
+        for field in item["options"]:
+            default = "required" if field["required"] else f"default {json.dumps(field['default'])}"
+            out.print(f"  -O {item['name']}.{field['name']}={field['type']}  ({default})  {field['help']}",
+                      highlight=False, markup=False)
+        out.print("")
+
+
+@app.command()
 def schemas(write: Path | None = typer.Option(None, "--write", help="Write the schema files into this folder.")) -> None:
     """Print (or --write) the JSON Schemas of the task and gold formats."""
     from eventcoder.core.json_schemas import schemas as format_schemas

@@ -69,6 +69,8 @@ class Registry:
     extractors: dict[str, object] = field(default_factory=dict)
     #: extractor name -> description shown by ``eventcoder plugins``.
     extractor_descriptions: dict[str, str] = field(default_factory=dict)
+    #: extractor name -> its options model (an ``ExtractorOptions`` subclass).
+    extractor_options: dict[str, type] = field(default_factory=dict)
     #: folders of rule patterns registered by plugins, in registration order.
     pattern_dirs: list[object] = field(default_factory=list)
     #: what each plugin registered, for ``eventcoder plugins``.

@@ -1,5 +1,6 @@
 """The built-in ``llm`` extractor, registered like any outside extractor (docs/llm.md)."""
 
+from eventcoder.extractors.llm.options import LLMOptions
 from eventcoder.hookspecs import hookimpl
 
 
@@ -24,6 +25,7 @@ def register_extractors(register):
         "llm",
         _make_llm,
         "A large language model through spacy-llm (task eventcoder.Events.v1): OpenAI or any"
-        " OpenAI-compatible server (--llm-model, --llm-base-url), or any spacy-llm model"
-        " (--llm-config). Responses are cached (--llm-cache, --no-cache); see docs/llm.md.",
+        " OpenAI-compatible server (-O llm.model=..., -O llm.base_url=...), or any spacy-llm model"
+        " (-O llm.config=FILE). Responses are cached (-O llm.cache=FILE); see docs/llm.md.",
+        options=LLMOptions,
     )

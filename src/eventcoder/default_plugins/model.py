@@ -1,5 +1,6 @@
 """The built-in ``model`` extractor: a pipeline trained with ``eventcoder train`` (docs/training.md)."""
 
+from eventcoder.extractors.model.options import ModelOptions
 from eventcoder.hookspecs import hookimpl
 
 
@@ -16,6 +17,7 @@ def register_extractors(register):
     register(
         "model",
         _make_model,
-        "A spaCy pipeline trained on gold with `eventcoder train` (--model-path OUT): span"
+        "A spaCy pipeline trained on gold with `eventcoder train` (-O model.path=OUT): span"
         " classifiers for triggers and arguments, a classifier of roles and modality.",
+        options=ModelOptions,
     )

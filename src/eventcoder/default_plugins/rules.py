@@ -1,5 +1,6 @@
 """The built-in ``rules`` extractor, registered like any outside extractor."""
 
+from eventcoder.extractors.rules.options import RulesOptions
 from eventcoder.hookspecs import hookimpl
 
 
@@ -17,6 +18,7 @@ def register_extractors(register):
         "rules",
         _make_rules,
         "Trigger patterns (spaCy Matcher/DependencyMatcher) over a dependency parse; roles from"
-        " the tree; modality from negation, modals and governing words. --patterns DIR replaces"
-        " the built-in pattern files.",
+        " the tree; modality from negation, modals and governing words. -O rules.patterns=DIR"
+        " replaces the built-in pattern files.",
+        options=RulesOptions,
     )

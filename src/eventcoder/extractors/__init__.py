@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Protocol, runtime_checkable
-
-from spacy.language import Language
-from spacy.tokens import Doc
+from dataclasses import dataclass, field, replace
+from typing import (
+    TYPE_CHECKING,
+    Iterable,
+    Iterator,
+    Mapping,
+    Protocol,
+    runtime_checkable,
+)
 
 from eventcoder.core.errors import UserError
+from eventcoder.core.extractor_options import ExtractorOptions, NoOptions, options_model
 from eventcoder.core.formats import ProposedEvent
 from eventcoder.core.vocabulary import Registry
+
+if TYPE_CHECKING:  # spaCy loads only where docs are made
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 #: Key of ``doc.user_data`` whose dict an extractor adds to the ``meta`` of that doc's tasks.
 TASK_META_KEY = "eventcoder.task_meta"
@@ -22,8 +31,8 @@ class ExtractorContext:
 
     registry: Registry
     nlp: Language
-    #: User options from the command line or the library call (e.g. ``patterns``).
-    options: dict = field(default_factory=dict)
+    #: This extractor's validated options (an instance of the model it registered).
+    options: ExtractorOptions = field(default_factory=NoOptions)
 
 
 @runtime_checkable
@@ -41,15 +50,20 @@ class Extractor(Protocol):
     def extract(self, docs: Iterable[Doc]) -> Iterator[list[ProposedEvent]]: ...
 
 
-def build_extractors(names: Iterable[str], context: ExtractorContext) -> list[Extractor]:
-    """Instantiate the named extractors, checking that they are registered and well-formed."""
+def build_extractors(
+    names: Iterable[str], context: ExtractorContext, options: Mapping[str, ExtractorOptions] | None = None,
+) -> list[Extractor]:
+    """Instantiate the named extractors, each with its ``options`` (defaults where missing),
+    checking that they are registered and well-formed."""
     built = []
+    options = options or {}
     for name in names:
         factory = context.registry.extractors.get(name)
         if factory is None:
             known = ", ".join(sorted(context.registry.extractors)) or "none"
             raise UserError(f"unknown extractor {name!r} (registered: {known})")
-        extractor = factory(context)
+        chosen = options.get(name) or options_model(context.registry, name)()
+        extractor = factory(replace(context, options=chosen))
         if not isinstance(extractor, Extractor):
             raise UserError(f"extractor {name!r} does not implement extract(docs)")
         built.append(extractor)

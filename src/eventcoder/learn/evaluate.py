@@ -117,7 +117,7 @@ def evaluate_model(model: str | Path, gold_path: str, registry: Registry, spacy_
     from eventcoder.run.extract import ExtractConfig, extract
 
     config = ExtractConfig(extractors=("model",), unit="doc", spacy_model=spacy_model,
-                           options=(("model_path", str(model)),))
+                           options={"model": {"path": str(model)}})
     with tempfile.TemporaryDirectory(prefix="eventcoder-eval-") as tmp:
         predictions = str(Path(tmp) / "predictions.jsonl")
         try:

@@ -15,10 +15,11 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping
 
 from eventcoder.core.atomic import atomic_writer
 from eventcoder.core.errors import InputError
+from eventcoder.core.extractor_options import ExtractorOptions, resolve_options
 from eventcoder.core.progress import progress_bar
 from eventcoder.extractors import TASK_META_KEY, ExtractorContext, build_extractors
 from eventcoder.extractors.ensemble import merge_events
@@ -37,11 +38,19 @@ class ExtractConfig:
     unit: str = "paragraph"
     spacy_model: str | None = None
     batch_size: int = 64
-    options: tuple[tuple[str, object], ...] = ()
+    #: ``(extractor, options)`` for each extractor, the options validated by its own model.
+    #: Pass a mapping ``{extractor: {field: value}}`` and it is validated here (UserError).
+    options: tuple[tuple[str, ExtractorOptions], ...] | Mapping[str, Mapping[str, object]] = ()
 
     def __post_init__(self):
         if self.unit not in UNITS:
             raise ValueError(f"unknown unit {self.unit!r}; choose one of {', '.join(UNITS)}")
+        given = dict(self.options)
+        if list(given) != list(self.extractors) or not all(isinstance(o, ExtractorOptions) for o in given.values()):
+            object.__setattr__(self, "options", resolve_options(get_registry(), self.extractors, given))
+
+    def options_of(self, extractor: str) -> ExtractorOptions:
+        return dict(self.options)[extractor]
 
 
 @dataclass
@@ -59,8 +68,7 @@ class Worker:
         self.config = config
         self.registry = get_registry()
         self.nlp = load_pipeline(config.spacy_model)
-        context = ExtractorContext(self.registry, self.nlp, dict(config.options))
-        self.extractors = build_extractors(config.extractors, context)
+        self.extractors = build_extractors(config.extractors, ExtractorContext(self.registry, self.nlp), dict(config.options))
 
     def process(self, units: list[Unit]) -> list[str]:
         """Tasks for ``units`` as JSON lines, in order."""

@@ -34,8 +34,6 @@ FORMAT = 1
 PART_FILES = "part-*.jsonl"
 #: Part files being written (atomic_writer's temp names).
 TEMP_FILES = ".part-*.tmp"
-#: Options that change how a run goes, not what it writes; they may differ between re-runs.
-RUN_OPTIONS = frozenset({"llm_cache", "llm_no_cache", "llm_concurrency"})
 
 
 def run_header(config: ExtractConfig, inputs: list[str], part_size: int) -> dict:
@@ -49,7 +47,8 @@ def run_header(config: ExtractConfig, inputs: list[str], part_size: int) -> dict
             "unit": config.unit,
             "spacy_model": model,
             "spacy_model_version": get_package_version(model),
-            "options": {key: value for key, value in config.options if key not in RUN_OPTIONS},
+            # Each extractor's options but those that change how a run goes, not what it writes.
+            "options": {name: options.recorded() for name, options in config.options},
         },
         "inputs": list(inputs),
         "part_size": part_size,

@@ -18,6 +18,7 @@ from eventcoder.annotation.labels import LLM_IO_KEY, NO_LLM_RECORD, interface_co
 from eventcoder.annotation.ordering import DEFAULT_BUFFER
 from eventcoder.annotation.streams import Source, proposals, task_stream
 from eventcoder.core.errors import UserError
+from eventcoder.core.extractor_options import parse_option_args
 from eventcoder.core.vocabulary import Registry
 from eventcoder.plugins import get_registry
 from eventcoder.run.extract import ExtractConfig, ExtractStats, extract
@@ -91,10 +92,26 @@ def _components(dataset: str, stream: Iterator[dict], registry: Registry, exclud
     }
 
 
+#: The recipes' old LLM arguments, each an alias of a field of the llm extractor's options.
+LLM_ALIASES = {"llm_config": "config", "llm_model": "model", "llm_base_url": "base_url", "llm_examples": "examples",
+               "llm_cache": "cache"}
+
+
+def option_args(option: list[str] | str | None, extractors: Names = None, **llm: str | None) -> dict[str, dict[str, object]]:
+    """``{extractor: {field: value}}`` from a recipe's ``-O`` values and its ``llm_*`` aliases
+    (``-O`` wins; aliases count only when ``llm`` is among ``extractors``). Prodigy 1.11's plac
+    hands a single ``-O`` as one string."""
+    options = parse_option_args([option] if isinstance(option, str) else option or [])
+    aliased = {LLM_ALIASES[key]: value for key, value in llm.items() if value is not None}
+    if aliased and "llm" in names(extractors):
+        options["llm"] = {**aliased, **options.get("llm", {})}
+    return options
+
+
 def _config(extractors: Names, unit: str, spacy_model: str | None, batch_size: int, options: dict | None = None) -> ExtractConfig:
-    chosen = {key: str(value) for key, value in (options or {}).items() if value is not None}
-    return ExtractConfig(extractors=names(extractors), unit=unit, spacy_model=spacy_model,
-                         batch_size=batch_size, options=tuple(sorted(chosen.items())))
+    """``options`` is ``{extractor: {field: value}}``, validated by each extractor's model."""
+    return ExtractConfig(extractors=names(extractors), unit=unit, spacy_model=spacy_model, batch_size=batch_size,
+                         options=options or {})
 
 
 def manual(dataset: str, source: Source, *, unit: str = "paragraph", spacy_model: str | None = None,

@@ -35,7 +35,7 @@ class LLMExtractor:
 
     @classmethod
     def from_context(cls, context: ExtractorContext) -> "LLMExtractor":
-        return cls(build_component(context.options))
+        return cls(build_component(context.options.settings()))
 
     def extract(self, docs: Iterable[Doc]) -> Iterator[list[ProposedEvent]]:
         docs = list(docs)

@@ -97,9 +97,9 @@ class ModelExtractor:
 
     @classmethod
     def from_context(cls, context: ExtractorContext) -> "ModelExtractor":
-        path = context.options.get("model_path")
+        path = context.options.path
         if not path:
-            raise UserError("the model extractor needs --model-path (the output folder of eventcoder train)")
+            raise UserError("the model extractor needs -O model.path=DIR (or --model-path DIR): the output folder of eventcoder train")
         return cls(load_trained(str(path)), context.nlp)
 
     def _annotate(self, docs: list[Doc]) -> list[Doc]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterable, Iterator
 
 from spacy.tokens import Doc, Span, Token
@@ -93,9 +92,8 @@ class RuleExtractor:
     @classmethod
     def from_context(cls, context: ExtractorContext) -> "RuleExtractor":
         """Built-in and plugin patterns, or only the user's ``patterns`` folders when given."""
-        option = context.options.get("patterns")
-        if option:
-            dirs = [Path(p) for p in (option if isinstance(option, (list, tuple)) else [option])]
+        if context.options.patterns:
+            dirs = list(context.options.patterns)
         else:
             dirs = [BUILTIN_DIR, *context.registry.pattern_dirs]
         return cls(context.registry, context.nlp.vocab, load_patterns(dirs, context.registry))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from itertools import islice
 from typing import Iterable, Iterator
@@ -62,14 +62,10 @@ def connect(scheduler: str | None, n_workers: int) -> Iterator[distributed.Clien
 
 @contextmanager
 def _cluster_wide(job: PartJob) -> Iterator[PartJob]:
-    """``job`` with the settings its extractors share across the cluster (the LLM budget)."""
-    if "llm" not in job.config.extractors:
-        yield job
-        return
-    from eventcoder.extractors.llm.cluster import shared_llm
-
-    with shared_llm(dict(job.config.options)) as options:
-        yield replace(job, config=replace(job.config, options=tuple(sorted(options.items()))))
+    """``job`` with what each extractor shares across the cluster (ExtractorOptions.cluster_wide)."""
+    with ExitStack() as stack:
+        options = tuple((name, stack.enter_context(own.cluster_wide())) for name, own in job.config.options)
+        yield replace(job, config=replace(job.config, options=options))
 
 
 def run_on_dask(todo: Iterable[Todo], job: PartJob, n_process: int, scheduler: str | None) -> Iterator[PartResult]:

@@ -1,0 +1,48 @@
+"""Options of the ``llm`` extractor (``-O llm.FIELD=VALUE``; the ``--llm-*`` flags are aliases)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import ClassVar, Iterator
+
+from pydantic import Field, PrivateAttr
+
+from eventcoder.core.extractor_options import ExtractorOptions
+
+
+class LLMOptions(ExtractorOptions):
+    model: str | None = Field(None, description="Model name at the OpenAI-compatible server (alias --llm-model).")
+    base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible server; default OpenAI (alias --llm-base-url).")
+    config: Path | None = Field(None, description="A spacy-llm config file: any spacy-llm model (alias --llm-config).")
+    examples: Path | None = Field(None, description="Few-shot examples, gold JSONL (alias --llm-examples).")
+    cache: Path | None = Field(None, description="Cache file of responses (alias --llm-cache).")
+    no_cache: bool = Field(False, description="Neither read nor write the response cache (alias --no-cache).")
+    concurrency: int | None = Field(None, ge=1, description="Requests in flight at once; default 8 (alias --llm-concurrency).")
+
+    run_only: ClassVar[frozenset[str]] = frozenset({"cache", "no_cache", "concurrency"})
+
+    # Set by cluster_wide for the workers of a dask run; users cannot set them.
+    _semaphore: tuple[str, int] | None = PrivateAttr(None)
+    _cache_shards: str | None = PrivateAttr(None)
+
+    def settings(self) -> dict:
+        """The settings :func:`eventcoder.extractors.llm.pipeline.build_component` reads."""
+        values = {
+            "llm_model": self.model, "llm_base_url": self.base_url, "llm_config": self.config,
+            "llm_examples": self.examples, "llm_cache": self.cache, "llm_no_cache": self.no_cache or None,
+            "llm_concurrency": self.concurrency, "llm_semaphore": self._semaphore,
+            "llm_cache_shards": self._cache_shards,
+        }
+        return {key: str(value) if isinstance(value, Path) else value for key, value in values.items() if value is not None}
+
+    @contextmanager
+    def cluster_wide(self) -> Iterator["LLMOptions"]:
+        """One request budget and one sharded response cache for all workers of the run."""
+        from eventcoder.extractors.llm.cluster import shared_llm  # needs distributed
+
+        with shared_llm(self.settings()) as shared:
+            options = self.model_copy(update={"cache": Path(shared["llm_cache"]) if shared.get("llm_cache") else None})
+            options._semaphore = tuple(shared["llm_semaphore"])
+            options._cache_shards = shared.get("llm_cache_shards")
+            yield options
