@@ -123,3 +123,19 @@ def test_events_llm_fetch_runs_from_the_command_line(prodigy, news, registry, tm
 def test_a_bad_option_value_is_a_parse_error(prodigy, news):
     with pytest.raises(SystemExit):
         served(prodigy, ["events.correct", "my_set", str(news), "-ob", "many"])
+
+
+def test_extractor_options_repeat_under_prodigys_command_line(prodigy, news, registry, tmp_path):
+    from eventcoder.core.errors import UserError
+
+    builtin = ROOT / "src" / "eventcoder" / "extractors" / "rules" / "patterns"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    command = prodigy.cli.commands["events.correct"]
+    values = prodigy.cli.parse(["my_set", str(news), "-O", f"rules.patterns={builtin}", "-O", f"rules.patterns={empty}"],
+                               command)
+    assert values["option"] == [f"rules.patterns={builtin}", f"rules.patterns={empty}"]
+    tasks = check_components(command.func(**values), "my_set", registry)
+    assert any(task["events"] for task in tasks)
+    with pytest.raises(UserError, match="extractor 'rules' has no option 'colour'"):
+        served(prodigy, ["events.correct", "my_set", str(news), "-O", "rules.colour=red"])
