@@ -1,6 +1,10 @@
-"""Throughput of `eventcoder extract` at 1 process, 2 processes and a 2-worker Dask cluster.
+"""Throughput of `eventcoder extract` at 1 process, 2 processes and a 2-worker Dask cluster,
+beside bare spaCy's own `nlp.pipe(n_process=1|2)` on the same texts.
 
     python bench/scale.py [--copies 10] [--part-size 100] [--repeat 1]
+
+It first prints bare spaCy's 2-process speed-up, ours (``extract`` to one file, started
+time) and their ratio, then the table below.
 
 Builds one input (the corpus sentences, ``--copies`` times, in four gzip JSONL shards), runs
 the CLI on it once per setup into a folder of parts, as a user would, and prints per setup:
@@ -85,6 +89,51 @@ def run(inputs: list[str], out: Path, args: list[str], part_size: int) -> tuple[
     return seconds, sum(cpu.values()), workers or [peaks[proc.pid]]
 
 
+BARE_SPACY = """
+import gzip, json, sys, time
+from eventcoder.pipeline.nlp import load_pipeline
+texts = [json.loads(line)["text"] for path in sys.argv[2:] for line in gzip.open(path, "rt", encoding="utf-8")]
+nlp = load_pipeline()
+list(nlp.pipe(texts[:50]))  # warm up
+start = time.perf_counter()
+for _ in nlp.pipe(texts, n_process=int(sys.argv[1]), batch_size=64):
+    pass
+print(time.perf_counter() - start)
+"""
+
+
+def bare_spacy_seconds(inputs: list[str], n_process: int) -> float:
+    """Seconds bare spaCy's ``nlp.pipe`` takes over the input's texts (pipeline load excluded)."""
+    out = subprocess.run([sys.executable, "-c", BARE_SPACY, str(n_process), *inputs], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    return float(out.split()[-1])
+
+
+def ours_seconds(inputs: list[str], tiny: Path, tmp: Path, n_process: int) -> float:
+    """Seconds ``extract`` to one file takes once started (less a one-record run of the same setup)."""
+    times = []
+    for name, given in (("tiny", [str(tiny)]), ("all", inputs)):
+        command = [sys.executable, "-m", "eventcoder", "extract", *given, "-o", str(tmp / f"{name}-{n_process}.jsonl"),
+                   "--n-process", str(n_process)]
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return times[1] - times[0]
+
+
+def speedups(inputs: list[str], tiny: Path, tmp: Path, repeat: int) -> None:
+    """Bare spaCy's 2-process speed-up beside ours, fastest of ``repeat`` runs each."""
+    spacy = {n: min(bare_spacy_seconds(inputs, n) for _ in range(repeat)) for n in (1, 2)}
+    ours = {n: min(ours_seconds(inputs, tiny, tmp, n) for _ in range(repeat)) for n in (1, 2)}
+    spacy_up, ours_up = spacy[1] / spacy[2], ours[1] / ours[2]
+    print(f"bare spaCy nlp.pipe: {spacy[1]:.1f} s at 1 process, {spacy[2]:.1f} s at 2: speed-up {spacy_up:.2f}x")
+    print(f"eventcoder extract:  {ours[1]:.1f} s at 1 process, {ours[2]:.1f} s at 2: speed-up {ours_up:.2f}x")
+    print(f"our 2-process speed-up / bare spaCy's: {ours_up / spacy_up:.2f}")
+    single = {(tmp / f"all-{n}.jsonl").read_bytes() for n in (1, 2)}
+    if len(single) != 1:
+        raise SystemExit("1 and 2 processes wrote different tasks")
+
+
 def concatenated(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.glob("part-*.jsonl")))
 
@@ -102,6 +151,7 @@ def main() -> None:
         tiny.write_text(json.dumps({"text": "Lavrov met Makei in Minsk."}) + "\n", encoding="utf-8")
         print(f"input: {records} records, {words} words in {len(inputs)} gzip JSONL files; "
               f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
+        speedups(inputs, tiny, tmp, options.repeat)
         print(f"{'setup':<20} {'wall s':>6} {'words/s':>8} {'started':>8} {'CPU s':>6} {'words/CPU-s':>11}"
               "  peak RSS per worker (MB)")
         best: dict[str, tuple] = {}

@@ -110,7 +110,7 @@ def test_descriptions_give_plain_types_defaults_and_help():
 
 
 def test_the_manifest_records_options_but_not_run_only_ones(registry, monkeypatch):
-    monkeypatch.setattr("eventcoder.run.extract.get_registry", lambda: registry)
+    monkeypatch.setattr("eventcoder.run.config.get_registry", lambda: registry)
     config = ExtractConfig(extractors=("tuned",), options={"tuned": {"threshold": "0.7", "cache": "/tmp/x"}})
     recorded = run_header(config, ["news.jsonl"], 10)["config"]["options"]
     assert recorded == {"tuned": {"threshold": 0.7, "words": [], "strict": False}}

@@ -2,7 +2,7 @@
 
 Inputs are read with ``eventcoder.pipeline.inputs`` (``.txt`` files, folders, ``.jsonl(.gz)`` with a
 ``text`` field, ``-``) or taken from an iterable of dicts, cut into units and run through
-``extract.run_batches``, so the first task is served after one batch however large the input.
+the runner (``eventcoder.run.extract.task_lines``), so the first task is served after one batch however large the input.
 A JSONL file of finished tasks (``eventcoder extract`` or ``events.llm.fetch`` output) is
 served as it stands, each line checked like ``eventcoder validate`` does.
 """
@@ -27,7 +27,7 @@ from eventcoder.pipeline.inputs import (
 )
 from eventcoder.pipeline.units import split_units
 from eventcoder.pipeline.validate import read_valid
-from eventcoder.run.extract import ExtractConfig, batches, run_batches
+from eventcoder.run.extract import ExtractConfig, task_lines
 
 #: A path (file, folder, ``-``) or the input documents themselves.
 Source = Union[str, os.PathLike, Iterable[Union[dict, Record]]]
@@ -54,7 +54,7 @@ def records_of(source: Source) -> Iterator[Record]:
 def proposals(source: Source, config: ExtractConfig, n_process: int = 1) -> Iterator[dict]:
     """Tasks with the proposals of ``config.extractors`` (none: empty tasks), lazily."""
     units = (unit for record in records_of(source) for unit in split_units(record, config.unit))
-    for lines in run_batches(batches(units, config.batch_size), config, n_process):
+    for lines in task_lines(units, config, n_process=n_process):
         for line in lines:
             yield json.loads(line)
 

@@ -3,13 +3,59 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import get_args, get_origin
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand
 
 from eventcoder.core.errors import InputError, UserError
 
-app = typer.Typer(
+#: Plain value names in help, as click writes them, instead of Python types (``<list[str]>``).
+VALUE_NAMES = {str: "TEXT", int: "INTEGER", float: "FLOAT", bool: "BOOLEAN", Path: "PATH"}
+
+
+def value_name(param) -> str:
+    """``TEXT``, ``PATH``, ``INTEGER``, ``[doc|paragraph|sentence]``; nothing for a flag."""
+    described = param.type_descriptor
+    if getattr(param, "is_flag", False):
+        return ""
+    if described.is_choice:
+        return "[" + "|".join(map(str, described.choices)) + "]"
+    annotation = described.annotation
+    if get_origin(annotation) is list:
+        annotation = get_args(annotation)[0]
+    if described.is_path:
+        return "PATH"
+    return VALUE_NAMES.get(annotation, getattr(annotation, "__name__", "TEXT").upper())
+
+
+class PlainCommand(TyperCommand):
+    """A command whose help names values as click does (TEXT, PATH, INTEGER, choices)."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if not hasattr(param, "type_descriptor"):
+                continue
+            if param.param_type_name == "argument":
+                # The name column already is the metavar (INPUT...): no type column beside it.
+                param.display_type_rich = lambda ctx: ""
+            elif param.metavar is None:
+                param.metavar = value_name(param)
+        return params
+
+
+class App(typer.Typer):
+    """Every command of the app gets :class:`PlainCommand` help, those of plugins too."""
+
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", PlainCommand)
+        return super().command(*args, **kwargs)
+
+
+app = App(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -1,142 +1,43 @@
-"""``eventcoder extract`` as a library function: inputs -> parsed units -> tasks (JSONL).
+"""``eventcoder extract`` to one JSONL file (or stdout), as a library function.
 
-Work is done in batches of units. With ``n_process > 1`` each batch goes to a worker
-process that loads the spaCy pipeline, the plugins and the extractors once and returns the
-finished JSON lines, so parsing, extraction and serialisation all run in parallel and only
-short strings cross process boundaries. At most ``2 * n_process`` batches are in flight, so
-memory stays flat however large the input is.
+Inputs are read and cut into units here, batched (:func:`~eventcoder.run.config.batches`) and
+run through the one runner (:mod:`eventcoder.run.runner`): in this process, in ``n_process``
+worker processes, or on a Dask cluster. A worker parses, extracts and serialises a batch and
+hands back finished JSON lines; this process only puts them in order and writes them. Batches
+are drawn lazily and a bounded number is held, so memory stays flat however large the input.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from itertools import islice
-from typing import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from eventcoder.core.atomic import atomic_writer
 from eventcoder.core.errors import InputError
-from eventcoder.core.extractor_options import ExtractorOptions, resolve_options
 from eventcoder.core.progress import progress_bar
-from eventcoder.extractors import TASK_META_KEY, ExtractorContext, build_extractors
-from eventcoder.extractors.ensemble import merge_events
 from eventcoder.pipeline.inputs import input_size, read_inputs
-from eventcoder.pipeline.nlp import load_pipeline
-from eventcoder.pipeline.tasks import make_task
-from eventcoder.pipeline.units import UNITS, Unit, split_units
+from eventcoder.pipeline.units import Unit, split_units
 from eventcoder.plugins import get_registry
+from eventcoder.run.config import ExtractConfig, batches
+from eventcoder.run.runner import run
+from eventcoder.run.worker import process_batch
 
-
-@dataclass(frozen=True)
-class ExtractConfig:
-    """Everything a worker needs to rebuild the extraction pipeline (it is pickled)."""
-
-    extractors: tuple[str, ...] = ("rules",)
-    unit: str = "paragraph"
-    spacy_model: str | None = None
-    batch_size: int = 64
-    #: ``(extractor, options)`` for each extractor, the options validated by its own model.
-    #: Pass a mapping ``{extractor: {field: value}}`` and it is validated here (UserError).
-    options: tuple[tuple[str, ExtractorOptions], ...] | Mapping[str, Mapping[str, object]] = ()
-
-    def __post_init__(self):
-        if self.unit not in UNITS:
-            raise ValueError(f"unknown unit {self.unit!r}; choose one of {', '.join(UNITS)}")
-        given = dict(self.options)
-        if list(given) != list(self.extractors) or not all(isinstance(o, ExtractorOptions) for o in given.values()):
-            object.__setattr__(self, "options", resolve_options(get_registry(), self.extractors, given))
-
-    def options_of(self, extractor: str) -> ExtractorOptions:
-        return dict(self.options)[extractor]
+__all__ = ["ExtractConfig", "ExtractStats", "extract", "task_lines"]
 
 
 @dataclass
 class ExtractStats:
     documents: int = 0
     tasks: int = 0
+    #: Bad records skipped (``skip_invalid``); each was handed to ``on_skip``, none is kept here.
     skipped: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
-class Worker:
-    """The loaded pipeline and extractors of one process."""
-
-    def __init__(self, config: ExtractConfig):
-        self.config = config
-        self.registry = get_registry()
-        self.nlp = load_pipeline(config.spacy_model)
-        self.extractors = build_extractors(config.extractors, ExtractorContext(self.registry, self.nlp), dict(config.options))
-
-    def process(self, units: list[Unit]) -> list[str]:
-        """Tasks for ``units`` as JSON lines, in order."""
-        docs = list(self.nlp.pipe((unit.text for unit in units), batch_size=self.config.batch_size))
-        per_extractor = [list(extractor.extract(docs)) for extractor in self.extractors]
-        lines: list[str] = []
-        for index, (doc, unit) in enumerate(zip(docs, units)):
-            events = merge_events([proposals[index] for proposals in per_extractor], self.registry)
-            extra = doc.user_data.get(TASK_META_KEY, {})
-            for window, meta in self._windows(doc, unit):
-                task = make_task(window, events, {**meta, **extra}, self.registry)
-                lines.append(json.dumps(task, ensure_ascii=False))
-        return lines
-
-    def _windows(self, doc, unit: Unit):
-        if self.config.unit != "sentence":
-            yield doc[:], unit.meta
-            return
-        for sent in doc.sents:
-            # Trim edge whitespace tokens so a task never starts or ends with blanks.
-            start, end = sent.start, sent.end
-            while start < end and doc[start].is_space:
-                start += 1
-            while end > start and doc[end - 1].is_space:
-                end -= 1
-            if start == end:
-                continue
-            window = doc[start:end]
-            yield window, {**unit.meta, "unit": "sentence", "offset": unit.meta["offset"] + window.start_char}
-
-
-_WORKER: Worker | None = None
-
-
-def _init_worker(config: ExtractConfig) -> None:
-    global _WORKER
-    _WORKER = Worker(config)
-
-
-def _process_in_worker(units: list[Unit]) -> list[str]:
-    assert _WORKER is not None
-    return _WORKER.process(units)
-
-
-def batches(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
-    """Consecutive lists of up to ``size`` units."""
-    while batch := list(islice(units, size)):
-        yield batch
-
-
-def run_batches(
-    unit_batches: Iterable[list[Unit]], config: ExtractConfig, n_process: int = 1
-) -> Iterator[list[str]]:
-    """Process batches in order, here or in ``n_process`` worker processes."""
-    if n_process <= 1:
-        worker = Worker(config)
-        for batch in unit_batches:
-            yield worker.process(batch)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_init_worker, initargs=(config,)) as pool:
-        pending: deque = deque()
-        for batch in unit_batches:
-            pending.append(pool.submit(_process_in_worker, batch))
-            if len(pending) >= 2 * n_process:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+def task_lines(units: Iterator[Unit], config: ExtractConfig, *, engine: str = "local", n_process: int = 1,
+               scheduler: str | None = None) -> Iterator[list[str]]:
+    """The task lines of ``units``, one list per batch, in order."""
+    return run(process_batch, batches(units, config.batch_size), config, engine=engine, n_process=n_process,
+               scheduler=scheduler, ordered=True)
 
 
 def extract(
@@ -158,7 +59,6 @@ def extract(
 
     def skipped(error: InputError) -> None:
         stats.skipped += 1
-        stats.errors.append(str(error))
         if on_skip:
             on_skip(error)
 
@@ -172,8 +72,7 @@ def extract(
                 bar.advance(record.nbytes, status=f"{stats.documents} docs")
                 yield from split_units(record, config.unit)
 
-        for lines in run_batches(batches(units(), config.batch_size), config, n_process):
-            for line in lines:
-                out.write(line + "\n")
+        for lines in task_lines(units(), config, n_process=n_process):
+            out.writelines(line + "\n" for line in lines)
             stats.tasks += len(lines)
     return stats

@@ -1,6 +1,6 @@
 """``eventcoder extract`` into a folder of part files: resumable, on one machine or a cluster.
 
-The inputs are cut into parts (:mod:`.parts`); an engine (:mod:`.engines`) runs the parts
+The inputs are cut into parts (:mod:`.parts`); the runner (:mod:`.runner`) runs the parts
 not yet finished, each in a worker that writes its part file whole; this process appends each
 finished part to the manifest (:mod:`.manifest`) and draws the progress bar. Killing a run
 loses at most the parts in flight; running the same command again redoes only those.
@@ -24,11 +24,11 @@ from eventcoder.core.errors import InputError, UserError
 from eventcoder.core.progress import progress_bar
 from eventcoder.pipeline.inputs import STDIN, input_size
 from eventcoder.plugins import get_registry
-from eventcoder.run.engines import Todo, run_parts
-from eventcoder.run.engines.work import PartJob
+from eventcoder.run.engines.work import PartJob, run_part
 from eventcoder.run.extract import ExtractConfig, ExtractStats
 from eventcoder.run.manifest import MANIFEST, Manifest, run_header
-from eventcoder.run.parts import DEFAULT_PART_SIZE, plan_parts
+from eventcoder.run.parts import DEFAULT_PART_SIZE, Part, plan_parts
+from eventcoder.run.runner import run
 
 
 @dataclass
@@ -82,7 +82,6 @@ def extract_parts(
 
     def skipped(error: InputError) -> None:
         stats.skipped += 1
-        stats.errors.append(str(error))
         if on_skip:
             on_skip(error)
 
@@ -90,14 +89,14 @@ def extract_parts(
     with Manifest.open(folder, run_header(config, inputs, part_size), overwrite) as manifest, \
             progress_bar("extract", total=input_size(inputs), bytes_=True) as bar:
 
-        def todo() -> Iterator[Todo]:
+        def todo() -> Iterator[tuple[Part, dict | None]]:
             for part in plan_parts(inputs, part_size, on_error=skipped if skip_invalid else None):
                 names.append(part.name)
                 yield part, manifest.earlier(part)
 
         job = PartJob(config, str(folder.resolve()), skip_invalid)
         # closing(): on an error, stop the engine (its pool or cluster) before returning.
-        with closing(run_parts(engine, todo(), job, n_process, scheduler)) as results:
+        with closing(run(run_part, todo(), job, engine=engine, n_process=n_process, scheduler=scheduler)) as results:
             for result in results:
                 if result.failure:
                     raise InputError(*result.failure)

@@ -1,9 +1,11 @@
-"""The dask engine: parts run as tasks on a Dask cluster (``dask[distributed]``).
+"""The dask engine: the runner's items run as tasks on a Dask cluster (``dask[distributed]``).
 
 Without a scheduler address a ``LocalCluster`` starts on 127.0.0.1 with ``n_process`` worker
 processes of one thread each; with one, the run joins that cluster. Each worker process loads
-the pipeline once (:mod:`.work`). Parts are submitted lazily, at most two per worker thread
-in flight, and come back through ``distributed.as_completed``. The scheduler reruns a part
+the pipeline once (:func:`eventcoder.run.worker.loaded_worker`). What every task shares (the
+config or part job) is scattered to the workers once. Items are submitted lazily, at most
+``WINDOW`` per worker thread held, and come back through ``distributed.as_completed`` (put
+back in item order when asked). The scheduler reruns a part
 whose worker died on another worker (up to ``distributed.scheduler.allowed-failures`` times);
 part files are renamed into place whole and their bytes depend only on the part, so a rerun,
 or a part run twice, never leaves a duplicate or a half file.
@@ -17,18 +19,15 @@ from __future__ import annotations
 
 import logging
 import uuid
-from contextlib import ExitStack, contextmanager
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
-from typing import Iterable, Iterator
 
 import dask
 import distributed
 
 from eventcoder.core.errors import UserError
-from eventcoder.run.engines import Todo
-from eventcoder.run.engines.work import PartJob, PartResult, process_part
-from eventcoder.run.parts import Part
+from eventcoder.run.engines import WINDOW
 
 
 @contextmanager
@@ -60,32 +59,40 @@ def connect(scheduler: str | None, n_workers: int) -> Iterator[distributed.Clien
         yield client
 
 
-@contextmanager
-def _cluster_wide(job: PartJob) -> Iterator[PartJob]:
-    """``job`` with what each extractor shares across the cluster (ExtractorOptions.cluster_wide)."""
-    with ExitStack() as stack:
-        options = tuple((name, stack.enter_context(own.cluster_wide())) for name, own in job.config.options)
-        yield replace(job, config=replace(job.config, options=options))
-
-
-def run_on_dask(todo: Iterable[Todo], job: PartJob, n_process: int, scheduler: str | None) -> Iterator[PartResult]:
-    """Results of ``(part, earlier)`` in completion order; see the module docstring."""
-    with connect(scheduler, n_process) as client, _cluster_wide(job) as job:
-        window = 2 * max(1, sum(client.nthreads().values()))
+def on_dask(fn: Callable, items: Iterable, shared, n_process: int, scheduler: str | None, ordered: bool) -> Iterator:
+    """``fn(item, shared)`` as tasks on a cluster, at most ``WINDOW`` per worker thread held."""
+    with connect(scheduler, n_process) as client, shared.cluster_wide() as shared:
+        window = WINDOW * max(1, sum(client.nthreads().values()))
         run = uuid.uuid4().hex[:8]  # task keys of this run, apart from other clients' on a shared cluster
-        pending = iter(todo)
+        [everywhere] = client.scatter([shared], broadcast=True)  # sent once, not with every task
+        pending = enumerate(items)
+        held: dict[int, distributed.Future] = {}
+        done: dict[int, object] = {}
+        next_index = 0
 
-        def submit(part: Part, earlier: dict | None) -> distributed.Future:
-            return client.submit(process_part, part, job, earlier, key=f"eventcoder-{run}-{part.name}", pure=False)
+        def submit(index: int, item) -> None:
+            held[index] = client.submit(fn, item, everywhere, key=f"eventcoder-{run}-{index}", pure=False)
 
-        running = distributed.as_completed([submit(*item) for item in islice(pending, window)])
+        for index, item in islice(pending, window):
+            submit(index, item)
+        running = distributed.as_completed(list(held.values()), with_results=False)
+        futures = {future.key: index for index, future in held.items()}
         for future in running:
+            index = futures.pop(future.key)
             try:
                 result = future.result()
-            except distributed.KilledWorker as exc:
-                part = str(exc.task).split("-", 2)[-1]
-                raise UserError(f"workers kept dying while running {part} (out of memory?): see the worker logs") from None
-            for item in islice(pending, 1):
-                running.add(submit(*item))
-            yield result
+            except distributed.KilledWorker:
+                raise UserError(f"workers kept dying while running item {index + 1} (out of memory?): see the worker logs") from None
+            del held[index]
+            for new_index, item in islice(pending, 1):
+                submit(new_index, item)
+                futures[held[new_index].key] = new_index
+                running.add(held[new_index])
+            if not ordered:
+                yield result
+                continue
+            done[index] = result
+            while next_index in done:
+                yield done.pop(next_index)
+                next_index += 1
         # Leaving the client releases any futures still running, so the scheduler drops them.

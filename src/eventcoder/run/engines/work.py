@@ -4,9 +4,9 @@ A part an earlier run finished is checked here instead (size and SHA-256 of its 
 a re-run the checking is spread over the workers like the work itself; an intact file is kept
 untouched.
 
-Both engines run :func:`process_part` in their worker processes. The spaCy pipeline, the
-plugins and the extractors load once per process (:class:`~eventcoder.run.extract.Worker`, kept
-for the last config seen), not once per part. The part file is written to a temp file and
+The runner runs :func:`run_part` in its worker processes. The spaCy pipeline, the plugins and
+the extractors load once per process (:func:`~eventcoder.run.worker.loaded_worker`), not once
+per part. The part file is written to a temp file and
 renamed into place, so it exists complete or not at all; its content depends only on the part
 and the config, so a part run twice (a retry after a worker died) writes the same bytes.
 """
@@ -14,17 +14,18 @@ and the config, so a part run twice (a retry after a worker died) writes the sam
 from __future__ import annotations
 
 import hashlib
-import threading
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
 from eventcoder.core.atomic import atomic_writer
 from eventcoder.core.errors import InputError
 from eventcoder.pipeline.units import Unit, split_units
-from eventcoder.run.extract import ExtractConfig, Worker, batches
+from eventcoder.run.config import ExtractConfig, batches
 from eventcoder.run.manifest import file_sha256
 from eventcoder.run.parts import Part, read_part
+from eventcoder.run.worker import loaded_worker, worker_lock
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class PartJob:
     #: Absolute path of the output folder; on a cluster, the same path on every machine.
     folder: str
     skip_invalid: bool = False
+
+    @contextmanager
+    def cluster_wide(self) -> Iterator[PartJob]:
+        with self.config.cluster_wide() as config:
+            yield replace(self, config=config)
 
 
 #: An :class:`InputError` as plain data, so it crosses process boundaries.
@@ -68,20 +74,6 @@ class PartResult:
         }
 
 
-_loaded: tuple[ExtractConfig, Worker] | None = None
-# A worker process may run parts in several threads (a dask worker with --nthreads > 1): they
-# take turns with the one pipeline rather than each loading its own.
-_lock = threading.Lock()
-
-
-def _worker(config: ExtractConfig) -> Worker:
-    global _loaded
-    if _loaded is None or _loaded[0] != config:
-        _loaded = None  # free the old pipeline before loading the new one
-        _loaded = (config, Worker(config))
-    return _loaded[1]
-
-
 def _error_at(error: InputError) -> ErrorAt:
     return (error.path, error.line, error.problem)
 
@@ -102,8 +94,8 @@ def process_part(part: Part, job: PartJob, earlier: dict | None = None) -> PartR
     """
     if earlier is not None and _intact(Path(job.folder) / part.name, earlier):
         return PartResult(part, kept=earlier)
-    with _lock:
-        worker = _worker(job.config)
+    with worker_lock():
+        worker = loaded_worker(job.config)
         result = PartResult(part)
         on_error = (lambda error: result.skipped.append(_error_at(error))) if job.skip_invalid else None
 
@@ -127,3 +119,9 @@ def process_part(part: Part, job: PartJob, earlier: dict | None = None) -> PartR
             return PartResult(part, failure=_error_at(exc))
         result.sha256 = digest.hexdigest()
         return result
+
+
+def run_part(todo: tuple[Part, dict | None], job: PartJob) -> PartResult:
+    """:func:`process_part` as the runner calls it: ``(part, earlier manifest line)``."""
+    part, earlier = todo
+    return process_part(part, job, earlier)
