@@ -52,10 +52,30 @@ def test_default_plugins_register_like_outside_ones(registry):
     assert set(registry.provided) >= {"eventcoder.default_plugins.event_types", "eventcoder.default_plugins.rules"}
 
 
-def test_registry_loads_once(registry):
-    from eventcoder.plugins import get_registry
+def test_plugins_load_lazily_and_once(tmp_path):
+    """Importing eventcoder loads no plugin; the first registry loads each entry point once."""
+    site = install_plugin(tmp_path / "site", "eventcoder_protest", readme_plugin_source())
+    (site / "eventcoder_protest.py").write_text(
+        "import os\nwith open(os.environ['LOADS'], 'a') as f:\n    f.write('loaded\\n')\n"
+        + readme_plugin_source(), encoding="utf-8")
+    loads = tmp_path / "loads.txt"
+    script = (
+        "import sys, eventcoder\n"
+        "assert 'eventcoder_protest' not in sys.modules and 'eventcoder.plugins' not in sys.modules\n"
+        "from eventcoder.plugins import get_registry\n"
+        "assert 'eventcoder_protest' not in sys.modules\n"
+        "first, second = get_registry(), get_registry()\n"
+        "print(sorted(first.extractors), first is second)\n"
+    )
+    import os
+    import subprocess
+    import sys
 
-    assert get_registry() is registry
+    env = {**os.environ, "PYTHONPATH": str(site), "LOADS": str(loads)}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['llm', 'model', 'protests', 'rules'] True"
+    assert loads.read_text(encoding="utf-8") == "loaded\n"
 
 
 def test_installed_readme_plugin_adds_type_role_and_extractor(tmp_path):
@@ -178,6 +198,14 @@ def test_register_argument_kinds_hook():
     assert "WEAPON" in reg.kinds and "kind WEAPON" in reg.provided["test_plugin_0"]
     dup = _registry_with(_Plugin(register_argument_kinds=lambda register: register(ArgumentKind("ACTOR"))))
     assert "duplicate argument kind 'ACTOR'" in dup.errors["test_plugin_0"]
+
+
+def test_register_event_types_hook():
+    strike = EventType("STRIKE", "workers strike", (Role("striker", "ACTOR", repeats=True),), ("strike",))
+    reg = _registry_with(_Plugin(register_event_types=lambda register: register(strike)))
+    assert reg.types["STRIKE"] == strike and "type STRIKE" in reg.provided["test_plugin_0"]
+    wrong = _registry_with(_Plugin(register_event_types=lambda register: register("STRIKE")))
+    assert "register_event_types expects EventType" in wrong.errors["test_plugin_0"]
 
 
 def test_register_roles_hook_and_its_errors():

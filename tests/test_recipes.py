@@ -67,8 +67,12 @@ def assert_valid_task(task, registry):
 def test_recipes_are_plain_functions_without_prodigy(recipes):
     if importlib.util.find_spec("prodigy") is not None:
         pytest.skip("Prodigy is installed: the recipes are registered with it")
+    from eventcoder.annotation.prodigy import components
+
     for name in ("events_manual", "events_correct", "events_llm_correct", "events_llm_fetch"):
-        assert callable(getattr(recipes, name))
+        function = getattr(recipes, name)
+        assert function.__module__ == "eventcoder.annotation.prodigy.recipes" and not hasattr(function, "__wrapped__")
+    assert recipes.events_manual("set", iter([{"text": "Makei met Lavrov."}]))["view_id"] == components.VIEW_ID
 
 
 def test_recipe_dicts_follow_prodigys_contract(recipes, registry, fake_extractor):

@@ -87,7 +87,16 @@ def test_events_rebuilt_from_spans_and_relations_equal_the_extractors(task, regi
         for e in events_from_task(task, registry)
     )
     assert derived == expected
-    assert events_from_task(task, registry) == task["events"]
+
+
+def test_events_follow_a_reviewers_edit_of_the_relations(task, registry):
+    task, _ = task
+    edited = {**task, "relations": [r for r in task["relations"] if r["label"] != "place"]}
+    edited.pop("events")
+    meeting = next(e for e in events_from_task(edited, registry) if e["label"] == "MEETING")
+    assert sorted(a["role"] for a in meeting["arguments"]) == ["participant", "participant", "time"]
+    dropped = {**edited, "spans": [s for s in edited["spans"] if s["label"] != "REFUSAL"]}
+    assert [e["label"] for e in events_from_task(dropped, registry)].count("REFUSAL") == 0
 
 
 def test_shared_mention_serves_two_events(nlp, registry):
