@@ -185,3 +185,11 @@ def test_progress_bar_shows_on_a_terminal(tmp_path):
     os.close(primary)
     screen = b"".join(chunks).decode("utf-8", "replace")
     assert "extract" in screen and "docs" in screen and "\x1b[" in screen  # drawn with terminal codes
+
+
+def test_the_summary_counts_in_the_right_number(tmp_path):
+    text = tmp_path / "one.txt"
+    text.write_text("Makei met Lavrov.", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run_cli("extract", str(text), "-o", str(out), "--unit", "doc")
+    assert result.stderr.strip() == f"1 document -> 1 task in {out}"

@@ -18,6 +18,7 @@ from eventcoder.cli.app import (
     say,
     split_names,
 )
+from eventcoder.core.plural import count
 
 
 @app.command()
@@ -48,7 +49,7 @@ def export(
     else:
         stats = run_export(input_file, output, registry_with_warnings(), keep=answer_kinds_option(answers), merge=merge, fmt=fmt)
     left_out = ", ".join(f"{n} {kind}" for kind, n in sorted(stats.left_out.items()))
-    say(f"{stats.answers} answers -> {stats.records} gold records ({stats.events} events) in {output}"
+    say(f"{count(stats.answers, 'answer')} -> {count(stats.records, 'gold record')} ({count(stats.events, 'event')}) in {output}"
         + (f"; left out: {left_out}" if left_out else ""))
 
 
@@ -160,4 +161,4 @@ def db_in(
     registry = registry_with_warnings()
     with AnswerStore(db or DEFAULT_DB) as store:
         stats = import_answers(input_file, dataset, store, registry, annotator or default_annotator(), spacy_model)
-    say(f"{stats.answers + stats.gold} answers ({stats.gold} from gold) -> dataset {dataset!r} in {db or DEFAULT_DB}")
+    say(f"{count(stats.answers + stats.gold, 'answer')} ({stats.gold} from gold) -> dataset {dataset!r} in {db or DEFAULT_DB}")

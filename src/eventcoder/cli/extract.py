@@ -15,6 +15,7 @@ from eventcoder.cli.app import (
     split_names,
 )
 from eventcoder.core.errors import InputError
+from eventcoder.core.plural import count
 
 
 @app.command()
@@ -85,10 +86,10 @@ def extract(
             inputs, output, config, engine=engine, n_process=n_process, scheduler=scheduler,
             part_size=part_size or DEFAULT_PART_SIZE, skip_invalid=skip_invalid, overwrite=overwrite, on_skip=report_skip,
         )
-        resumed = f" ({stats.parts} part(s), {stats.resumed} done by an earlier run)"
+        resumed = f" ({count(stats.parts, 'part')}, {stats.resumed} done by an earlier run)"
     else:
         stats = run_extract(inputs, output, config, n_process=n_process, skip_invalid=skip_invalid, on_skip=report_skip)
-    summary = f"{stats.documents} documents -> {stats.tasks} tasks in {output}{resumed}"
+    summary = f"{count(stats.documents, 'document')} -> {count(stats.tasks, 'task')} in {output}{resumed}"
     if stats.skipped:
-        summary += f"; {stats.skipped} invalid input(s) skipped"
+        summary += f"; {count(stats.skipped, 'invalid input')} skipped"
     say(summary)

@@ -15,6 +15,7 @@ from typing import List, Optional
 
 from eventcoder.annotation.ordering import DEFAULT_BUFFER
 from eventcoder.annotation.prodigy import components
+from eventcoder.core.plural import count
 
 try:
     from prodigy import recipe
@@ -108,4 +109,4 @@ def events_llm_fetch(source: str, output: str, extractor: str = "llm", unit: str
                                       llm_examples=llm_examples, llm_cache=llm_cache)
     stats = components.llm_fetch(source, output, extractor=extractor, unit=unit, spacy_model=spacy_model,
                                  batch_size=batch_size, n_process=n_process, options=options)
-    print(f"{stats.documents} documents -> {stats.tasks} tasks in {output}")
+    print(f"{count(stats.documents, 'document')} -> {count(stats.tasks, 'task')} in {output}")
