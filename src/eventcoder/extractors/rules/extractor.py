@@ -211,10 +211,17 @@ class RuleExtractor:
     @staticmethod
     def _parenthetical(anchor: Token) -> bool:
         """"“We are ready,” Makei said": a reporting clause after the quote it comments on."""
+        if anchor.head.i >= anchor.i or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in anchor.children):
+            return False
+        if anchor.dep_ in PARENTHETICAL_DEPS:
+            return True
+        # "Minsk receives signals ... but on condition of confidentiality, Makei said": the
+        # parser coordinates the reporting clause with the clause it reports.
         return (
-            anchor.dep_ in PARENTHETICAL_DEPS
-            and anchor.head.i < anchor.i
-            and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in anchor.children)
+            anchor.dep_ == "conj"
+            and anchor.head.pos_ in VERBAL
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in anchor.children)
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in anchor.head.children)
         )
 
     def _event(self, match: Match, etype: EventType, regions: Regions) -> ProposedEvent:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from eventcoder.extractors.rules.syntax import VERBAL, governor
+from eventcoder.extractors.rules.syntax import VERBAL, coordinated_with, governor
 
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
 NEGATIVE_SUBJECTS = frozenset({"no", "none", "nobody", "neither", "nothing", "no one"})
@@ -118,6 +118,7 @@ def _chain(anchor: Token, cues: ModalityCues) -> Chain:
                 chain.controllers.add(head.i)
             current = head
         elif current.dep_ == "conj" and head.pos_ in VERBAL and not any(c.dep_ in ("nsubj", "nsubjpass") for c in current.children):
+            head = coordinated_with(current)
             current = head  # "will meet and sign": shared subject, shared auxiliaries
             chain.siblings.add(head.i)
         elif current.dep_ == "advcl" and _is_infinitive(current) and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in current.children):
