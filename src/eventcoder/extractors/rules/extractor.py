@@ -240,11 +240,20 @@ class RuleExtractor:
             taken.add(key)
             arguments.append(Argument(role=role_name, start=span.start_char, end=span.end_char, text=span.text))
 
+        actor_tails: list[Span] = []
         for slot, role_name in match.rule.pattern.slots.items():
             role = etype.role(role_name)
             for override, span in self._spans(match, slot, role.kind, role.repeats, limits):
                 add(override or role_name, span)
-        for role_name, span in places_and_times(match.slots, limits):
+                if role.kind == "ACTOR" and override is None:
+                    actor_tails.append(span)
+        # A name the parser hung outside the trigger's phrase ("said as he met with ... Amy Pope
+        # in Geneva" makes "Pope" the object of "said") brings its place along.
+        left, right = match.anchor.left_edge.i, match.anchor.right_edge.i
+        actors = [doc[a_span.end - 1] for a_span in actor_tails if not left <= a_span.end - 1 <= right]
+        object_role = etype.role(match.rule.pattern.slots.get("object", ""))
+        objects = object_role is not None and object_role.kind == "ACTOR"  # not "said Amy Pope in Geneva"
+        for role_name, span in places_and_times(match.slots, limits, actors, objects):
             if any(span.start_char < a.end and a.start < span.end_char for a in arguments if a.role != "content"):
                 continue
             add(role_name, span)
