@@ -22,6 +22,7 @@ from eventcoder.extractors.rules.patterns import (
     load_patterns,
     split_slots,
 )
+from eventcoder.extractors.rules.score import DEFAULT_SCORE, default_scorer, features
 from eventcoder.extractors.rules.spans import (
     MAX_CONTENT,
     PLACE_ENTS,
@@ -75,6 +76,7 @@ class RuleExtractor:
     def __init__(self, registry: Registry, vocab, patterns: PatternSet):
         self.registry = registry
         self.patterns = patterns
+        self.scorer = default_scorer()
         self.actor_nouns = patterns.lexicon["actor_nouns"]
         self.matcher = IndexedMatcher(vocab)
         self.dep_matcher = GatedDependencyMatcher(vocab)
@@ -224,7 +226,7 @@ class RuleExtractor:
             and any(c.dep_ in ("nsubj", "nsubjpass") for c in anchor.head.children)
         )
 
-    def _event(self, match: Match, etype: EventType, regions: Regions) -> ProposedEvent:
+    def _event(self, match: Match, etype: EventType, regions: Regions) -> tuple[ProposedEvent, list[str]]:
         doc = match.anchor.doc
         limits = regions(match.anchor)
         arguments: list[Argument] = []
@@ -262,23 +264,41 @@ class RuleExtractor:
             match.anchor, match.slots.trigger, self.patterns.cues, pattern.negation_in_trigger, pattern.future_is_asserted
         )
         span = doc[match.start : match.end]
-        return ProposedEvent(
+        event = ProposedEvent(
             label=etype.name,
             trigger=Mention(start=span.start_char, end=span.end_char, text=span.text),
             arguments=arguments,
             modality=modality,
-            score=0.9 if modality in ("asserted", "planned") else 0.6,
+            score=DEFAULT_SCORE,
             extractors=[NAME],
         )
+        names = features(
+            event,
+            pattern.id,
+            match.anchor.lemma_.lower(),
+            match.anchor.pos_,
+            cued=pattern.modality is None and modality != "asserted",
+            sentence_words=limits[1] - limits[0],
+        )
+        return event, names
 
-    def events(self, doc: Doc) -> list[ProposedEvent]:
-        """The events of one parsed doc, in text order."""
-        events = []
+    def proposals(self, doc: Doc) -> list[tuple[ProposedEvent, list[str]]]:
+        """The events of one parsed doc in text order, each with its score features."""
+        found = []
         regions = Regions(doc)
         for match in self._matches(doc, regions):
             etype = self.registry.types.get(match.rule.pattern.type)
             if etype is not None:
-                events.append(self._event(match, etype, regions))
+                found.append(self._event(match, etype, regions))
+        return found
+
+    def events(self, doc: Doc) -> list[ProposedEvent]:
+        """The events of one parsed doc, in text order, scored (:mod:`.score`)."""
+        events = []
+        for event, names in self.proposals(doc):
+            if self.scorer is not None:
+                event.score = self.scorer(names)
+            events.append(event)
         return events
 
     def extract(self, docs: Iterable[Doc]) -> Iterator[list[ProposedEvent]]:
