@@ -38,10 +38,29 @@ class ExtractConfig:
     spacy_model: str | None = None
     batch_size: int = 64
     options: tuple[tuple[str, object], ...] = ()
+    #: Proposals scored below this are dropped (see :func:`above_min_score`).
+    min_score: float = 0.0
 
     def __post_init__(self):
         if self.unit not in UNITS:
             raise ValueError(f"unknown unit {self.unit!r}; choose one of {', '.join(UNITS)}")
+        if not 0.0 <= self.min_score <= 1.0:
+            raise ValueError(f"min_score must be between 0 and 1, not {self.min_score}")
+
+
+def above_min_score(events: list, min_score: float) -> list:
+    """The proposals (events or event dicts) whose ``score`` reaches ``min_score``.
+
+    A proposal without a score counts as sure (1.0), as in the review order.
+    """
+    if min_score <= 0.0:
+        return events
+
+    def score(event) -> float:
+        value = event.get("score") if isinstance(event, dict) else getattr(event, "score", None)
+        return 1.0 if value is None else float(value)
+
+    return [event for event in events if score(event) >= min_score]
 
 
 @dataclass
@@ -69,6 +88,7 @@ class Worker:
         lines: list[str] = []
         for index, (doc, unit) in enumerate(zip(docs, units)):
             events = merge_events([proposals[index] for proposals in per_extractor], self.registry)
+            events = above_min_score(events, self.config.min_score)
             extra = doc.user_data.get(TASK_META_KEY, {})
             for window, meta in self._windows(doc, unit):
                 task = make_task(window, events, {**meta, **extra}, self.registry)
