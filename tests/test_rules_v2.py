@@ -35,3 +35,24 @@ def test_the_place_of_a_news_conference_is_the_place_of_what_was_said_there(rule
 def test_where_the_speaker_is_from_is_not_where_it_was_said(rules, nlp):
     said = find(extract(rules, nlp, "Chile will sign the accord next week, diplomats in Santiago said."), "STATEMENT", "said")
     assert fillers(said, "place") == []
+
+
+# -- modality scope ---------------------------------------------------------------------------
+
+
+def test_a_negation_does_not_reach_a_meeting_that_is_only_the_circumstance(rules, nlp):
+    events = extract(rules, nlp, "The mayor refused to speak at the conference in Bogota.")
+    assert find(events, "REFUSAL", "refused").modality == "asserted"
+    assert find(events, "MEETING", "conference").modality == "asserted"
+
+
+def test_a_future_still_reaches_the_meeting_it_happens_at(rules, nlp):
+    event = find(extract(rules, nlp, "The envoy will speak at the conference in Quito next week."), "MEETING", "conference")
+    assert event.modality == "planned"
+
+
+def test_a_refusal_under_a_condition_stays_asserted(rules, nlp):
+    event = find(extract(rules, nlp, "Peru rejected the proposal, if only for now."), "REFUSAL", "rejected")
+    assert event.modality == "asserted"
+    talks = find(extract(rules, nlp, "Peru would sign the accord if the tariffs were lifted."), "AGREEMENT", "sign")
+    assert talks.modality == "hypothetical", "other events still read the condition"

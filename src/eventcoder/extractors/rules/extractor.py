@@ -261,7 +261,8 @@ class RuleExtractor:
             add(role_name, span)
         pattern = match.rule.pattern
         modality = pattern.modality or detect_modality(
-            match.anchor, match.slots.trigger, self.patterns.cues, pattern.negation_in_trigger, pattern.future_is_asserted
+            match.anchor, match.slots.trigger, self.patterns.cues, pattern.negation_in_trigger, pattern.future_is_asserted,
+            conditions=etype.name != "REFUSAL",  # docs/guidelines.md: refusals stay asserted under conditions
         )
         span = doc[match.start : match.end]
         event = ProposedEvent(
