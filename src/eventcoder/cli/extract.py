@@ -41,6 +41,7 @@ def extract(
     engine: str = typer.Option("local", "--engine", help="local: --n-process processes here; dask: a Dask cluster (local with --n-process workers, or --scheduler's). dask writes parts, so it resumes."),
     scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS", help="dask: join the cluster of this scheduler (tcp://host:8786) instead of starting one."),
     part_size: int | None = typer.Option(None, "--part-size", min=1, help="Parts: JSONL lines (or text files) per part file (default 1000)."),
+    min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0, help="Drop proposals whose score (the probability a reviewer keeps them) is below this."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Parts: replace the parts of an earlier run with another config or other inputs."),
 ) -> None:
     """Propose events for INPUT texts and write Prodigy-format tasks, one per line.
@@ -67,6 +68,7 @@ def extract(
         spacy_model=spacy_model,
         batch_size=batch_size,
         options=options,
+        min_score=min_score,
     )
 
     def report_skip(error: InputError) -> None:

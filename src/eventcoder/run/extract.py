@@ -18,11 +18,11 @@ from eventcoder.core.progress import progress_bar
 from eventcoder.pipeline.inputs import input_size, read_inputs
 from eventcoder.pipeline.units import Unit, split_units
 from eventcoder.plugins import get_registry
-from eventcoder.run.config import ExtractConfig, batches
+from eventcoder.run.config import ExtractConfig, above_min_score, batches
 from eventcoder.run.runner import run
 from eventcoder.run.worker import process_batch
 
-__all__ = ["ExtractConfig", "ExtractStats", "extract", "task_lines"]
+__all__ = ["ExtractConfig", "ExtractStats", "above_min_score", "extract", "task_lines"]
 
 
 @dataclass

@@ -49,6 +49,7 @@ def run_header(config: ExtractConfig, inputs: list[str], part_size: int) -> dict
             "spacy_model_version": get_package_version(model),
             # Each extractor's options but those that change how a run goes, not what it writes.
             "options": {name: options.recorded() for name, options in config.options},
+            "min_score": config.min_score,
         },
         "inputs": list(inputs),
         "part_size": part_size,
