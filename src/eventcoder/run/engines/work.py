@@ -88,9 +88,9 @@ def _error_at(error: InputError) -> ErrorAt:
 
 def _intact(path: Path, entry: dict) -> bool:
     try:
-        if path.stat().st_size != entry["bytes"]:
+        if not path.is_file() or path.stat().st_size != entry["bytes"]:
             return False
-    except FileNotFoundError:
+    except OSError:
         return False
     return file_sha256(path) == entry["sha256"]
 
