@@ -131,3 +131,33 @@ def test_fuzz_commands_exit_cleanly(tmp_path, command, lines):
     assert result.returncode in (0, 1, 2)  # validate reports bad lines with 1
     if result.returncode == 2:
         assert not out.exists()
+
+
+def test_long_text_is_cut_on_boundaries_with_document_offsets():
+    from eventcoder.pipeline.inputs import Record
+    from eventcoder.pipeline.units import split_units
+
+    text = "Obama met Putin. " * 20 + "\n\n" + "Xi spoke. " * 10
+    for unit in ("doc", "paragraph"):
+        units = list(split_units(Record(text, {"source": "a.jsonl", "line": 3}), unit, max_chars=60))
+        assert all(len(u.text) <= 60 and text[u.meta["offset"]:u.meta["offset"] + len(u.text)] == u.text for u in units)
+        assert "".join(u.text for u in units).replace(" ", "") == text.replace(" ", "").replace("\n", "")
+
+
+def test_unbroken_run_is_an_error_or_skipped(tmp_path):
+    from eventcoder.pipeline.inputs import Record
+    from eventcoder.pipeline.units import split_units
+
+    record = Record("a" * 100, {"source": "a.jsonl", "line": 3})
+    with pytest.raises(InputError, match="a.jsonl:3: text has 100 characters without a paragraph or sentence break"):
+        list(split_units(record, "doc", max_chars=60))
+    skipped: list[InputError] = []
+    assert list(split_units(record, "doc", max_chars=60, on_error=skipped.append)) == [] and len(skipped) == 1
+
+
+def test_extract_cuts_a_text_over_the_unit_limit(tmp_path):
+    source = write(tmp_path / "long.jsonl", json.dumps({"text": "Obama met Putin in Paris. " * 1_000}) + "\n")
+    result = run_cli("extract", source, "-o", str(tmp_path / "out.jsonl"))
+    assert result.returncode == 0, result.stderr
+    tasks = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(tasks) > 1 and all(t["meta"]["offset"] % 26 == 0 for t in tasks)

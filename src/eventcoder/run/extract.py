@@ -162,7 +162,7 @@ def extract(
             for record in records:
                 stats.documents += 1
                 bar.advance(record.nbytes, status=f"{stats.documents} docs")
-                yield from split_units(record, config.unit)
+                yield from split_units(record, config.unit, on_error=skipped if skip_invalid else None)
 
         for lines in run_batches(batches(units(), config.batch_size), config, n_process):
             for line in lines:

@@ -111,7 +111,7 @@ def process_part(part: Part, job: PartJob, earlier: dict | None = None) -> PartR
             for record in read_part(part, on_error):
                 result.documents += 1
                 result.words += len(record.text.split())
-                yield from split_units(record, job.config.unit)
+                yield from split_units(record, job.config.unit, on_error=on_error)
 
         digest = hashlib.sha256()
         try:
