@@ -161,3 +161,12 @@ def test_extract_cuts_a_text_over_the_unit_limit(tmp_path):
     assert result.returncode == 0, result.stderr
     tasks = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(tasks) > 1 and all(t["meta"]["offset"] % 26 == 0 for t in tasks)
+
+
+def test_train_refuses_earlier_output_without_a_prompt(tmp_path):
+    gold = write(tmp_path / "gold.jsonl", json.dumps(GOOD) + "\n")
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "config.cfg").write_text("", encoding="utf-8")
+    result = run_cli("train", gold, "--dev", gold, "-o", str(tmp_path / "model"), input="y\n")
+    one_line_error(result, "--overwrite")
+    assert [p.name for p in (tmp_path / "model").iterdir()] == ["config.cfg"]
