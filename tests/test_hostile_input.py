@@ -170,3 +170,9 @@ def test_train_refuses_earlier_output_without_a_prompt(tmp_path):
     result = run_cli("train", gold, "--dev", gold, "-o", str(tmp_path / "model"), input="y\n")
     one_line_error(result, "--overwrite")
     assert [p.name for p in (tmp_path / "model").iterdir()] == ["config.cfg"]
+
+
+def test_db_in_refusal_leaves_no_database(tmp_path):
+    source = write(tmp_path / "bad.jsonl", DEEP)
+    one_line_error(run_cli("db-in", "ds", source, "--db", str(tmp_path / "x.db")), f"{source}:1:")
+    assert not (tmp_path / "x.db").exists()
