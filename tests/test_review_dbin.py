@@ -104,7 +104,7 @@ def test_a_bad_line_stores_nothing(tmp_path, seed_tasks, capsys):
         run("db-in", "ds", str(path), "--db", str(db))
     assert exit_code.value.code == 2
     assert capsys.readouterr().err.startswith(f"{path}:2: ")
-    assert rows(db) == []
+    assert not db.exists()  # nothing written on refusal (issue 14)
 
 
 def test_agreement_reads_a_dataset_of_two_annotators(tmp_path, seed_tasks, registry, capsys):
