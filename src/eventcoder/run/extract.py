@@ -14,7 +14,6 @@ import multiprocessing
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 from eventcoder.core.atomic import atomic_writer
@@ -105,9 +104,22 @@ def _process_in_worker(units: list[Unit]) -> list[str]:
     return _WORKER.process(units)
 
 
-def batches(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
-    """Consecutive lists of up to ``size`` units."""
-    while batch := list(islice(units, size)):
+#: Characters in one batch at most: a batch of long units (a long text cut up) would
+#: otherwise hold ``size`` long parses at once.
+MAX_BATCH_CHARS = 100_000
+
+
+def batches(units: Iterator[Unit], size: int, max_chars: int = MAX_BATCH_CHARS) -> Iterator[list[Unit]]:
+    """Consecutive lists of up to ``size`` units and about ``max_chars`` characters (one unit at least)."""
+    batch: list[Unit] = []
+    chars = 0
+    for unit in units:
+        if batch and (len(batch) == size or chars + len(unit.text) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(unit)
+        chars += len(unit.text)
+    if batch:
         yield batch
 
 
