@@ -176,3 +176,18 @@ def test_db_in_refusal_leaves_no_database(tmp_path):
     source = write(tmp_path / "bad.jsonl", DEEP)
     one_line_error(run_cli("db-in", "ds", source, "--db", str(tmp_path / "x.db")), f"{source}:1:")
     assert not (tmp_path / "x.db").exists()
+
+
+def test_resume_refuses_a_changed_input_and_damaged_manifest(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"text": f"Obama met Putin on day {i}."}) + "\n" for i in range(4)), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("extract", str(source), "-o", f"{out}/", "--part-size", "2").returncode == 0
+    source.write_text(json.dumps({"text": "Xi met Modi."}) + "\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
+    one_line_error(run_cli("extract", str(source), "-o", f"{out}/", "--part-size", "2"), "changed since the run")
+    assert run_cli("extract", str(source), "-o", f"{out}/", "--part-size", "2", "--overwrite").returncode == 0
+    manifest = out / "manifest.jsonl"
+    for bad in ("{}", '{"part": "part-00001.jsonl"}', DEEP.strip()):
+        lines = manifest.read_text(encoding="utf-8").splitlines()[:1]
+        manifest.write_text("\n".join([*lines, bad]) + "\n", encoding="utf-8")
+        one_line_error(run_cli("extract", str(source), "-o", f"{out}/", "--part-size", "2"), f"{manifest}:2: damaged manifest line")
