@@ -62,7 +62,7 @@ def _bounded(text: str, start: int, end: int, limit: int, levels: tuple[re.Patte
         raise ValueError(f"{end - start} characters without a paragraph or sentence break")
     separator, rest = levels[0], levels[1:]
     cuts = [(m.start(), m.end()) for m in separator.finditer(text, start, end)]
-    pieces = [(a, b) for a, b in zip([start] + [e for _, e in cuts], [s for s, _ in cuts] + [end]) if b > a]
+    pieces = [(a, b) for a, b in zip([start] + [e for _, e in cuts], [s for s, _ in cuts] + [end], strict=True) if b > a]
     window: tuple[int, int] | None = None
     for a, b in pieces:
         if b - a > limit:
