@@ -191,3 +191,20 @@ def test_resume_refuses_a_changed_input_and_damaged_manifest(tmp_path):
         lines = manifest.read_text(encoding="utf-8").splitlines()[:1]
         manifest.write_text("\n".join([*lines, bad]) + "\n", encoding="utf-8")
         one_line_error(run_cli("extract", str(source), "-o", f"{out}/", "--part-size", "2"), f"{manifest}:2: damaged manifest line")
+
+
+@pytest.mark.parametrize("body", [DEEP.encode(), SURROGATE.encode(), b"\xff{", b"[1]"])
+def test_review_api_body_reader_answers_400(body):
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from eventcoder.annotation.webapp.app import ApiError, _api_error, read_json
+
+    async def echo(request):
+        return JSONResponse(await read_json(request))
+
+    app = Starlette(routes=[Route("/", echo, methods=["POST"])], exception_handlers={ApiError: _api_error})
+    response = TestClient(app).post("/", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400 and response.json()["error"]
