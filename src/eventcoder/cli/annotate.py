@@ -154,11 +154,13 @@ def db_in(
     Gold lines become accepted answers, their spans and relations rebuilt from the events.
     Every line is checked first; one bad line is reported as FILE:LINE and nothing is stored.
     """
-    from eventcoder.annotation.importer import import_answers
+    from eventcoder.annotation.importer import read_for_import
     from eventcoder.annotation.store import DEFAULT_DB, AnswerStore
     from eventcoder.annotation.webapp.server import default_annotator
 
     registry = registry_with_warnings()
+    # Read and check everything first, so a refused input leaves no database behind.
+    answers, stats = read_for_import(input_file, dataset, registry, annotator or default_annotator(), spacy_model)
     with AnswerStore(db or DEFAULT_DB) as store:
-        stats = import_answers(input_file, dataset, store, registry, annotator or default_annotator(), spacy_model)
+        store.add_many(dataset, answers)
     say(f"{count(stats.answers + stats.gold, 'answer')} ({stats.gold} from gold) -> dataset {dataset!r} in {db or DEFAULT_DB}")

@@ -20,6 +20,7 @@ def train(
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     learning_curve: bool = typer.Option(False, "--learning-curve", help="Train on growing shares of GOLD (--shares) and write their dev scores to OUTPUT/learning_curve.json; the full share trains into OUTPUT as usual."),
     shares: str = typer.Option("25,50,75,100", "--shares", help="--learning-curve: percentages of GOLD, comma-separated."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace the model and files an earlier training left in OUTPUT (else refused)."),
 ) -> None:
     """Train a spaCy event extractor on GOLD; use it with extract --extractor model --model-path OUTPUT.
 
@@ -27,8 +28,11 @@ def train(
     loop on the CPU, keeping the best model on --dev as OUTPUT/model-best. The config can be
     edited and re-run with plain spacy train (the command is printed at the end).
     """
-    from eventcoder.learn.train import TrainFiles
+    from eventcoder.learn.train import TrainFiles, refuse_trained_output
     from eventcoder.learn.train import train as run_train
+
+    if not overwrite:
+        refuse_trained_output(output)
 
     if learning_curve:
         from eventcoder.learn.learning_curve import CURVE_FILE, parse_shares

@@ -90,10 +90,24 @@ def prepare(gold: str, dev: str, output: str | Path, registry: Registry, *, from
     return files
 
 
-def train(gold: str, dev: str, output: str | Path, registry: Registry, **settings) -> TrainFiles:
-    """Prepare the files (see :func:`prepare`), then train with spaCy's own training loop."""
+def refuse_trained_output(output: str | Path) -> None:
+    """UserError when ``output`` already holds training output: never an interactive prompt."""
+    files = TrainFiles(Path(output))
+    if Path(output).exists() and not Path(output).is_dir():
+        raise UserError(f"{output} is not a folder")
+    if any(p.exists() for p in (files.config, files.best, files.output / "model-last", files.train)):
+        raise UserError(f"{output} already holds a trained model: re-run with --overwrite to replace it, or use another folder")
+
+
+def train(gold: str, dev: str, output: str | Path, registry: Registry, *, overwrite: bool = True, **settings) -> TrainFiles:
+    """Prepare the files (see :func:`prepare`), then train with spaCy's own training loop.
+
+    With ``overwrite`` false an ``output`` that holds an earlier training's files is refused.
+    """
     from spacy.cli.train import train as spacy_train
 
+    if not overwrite:
+        refuse_trained_output(output)
     files = prepare(gold, dev, output, registry, **settings)
     spacy_train(files.config, files.output, use_gpu=-1,
                 overrides={"paths.train": str(files.train), "paths.dev": str(files.dev)})

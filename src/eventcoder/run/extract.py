@@ -70,7 +70,7 @@ def extract(
             for record in records:
                 stats.documents += 1
                 bar.advance(record.nbytes, status=f"{stats.documents} docs")
-                yield from split_units(record, config.unit)
+                yield from split_units(record, config.unit, on_error=skipped if skip_invalid else None)
 
         for lines in task_lines(units(), config, n_process=n_process):
             out.writelines(line + "\n" for line in lines)

@@ -20,7 +20,6 @@ rebinding). POSTs must be ``application/json`` (no cross-site form posts) and at
 from __future__ import annotations
 
 import hmac
-import json
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -43,6 +42,8 @@ from starlette.staticfiles import StaticFiles
 from eventcoder.annotation.store import AnswerStore
 from eventcoder.annotation.webapp.payload import AnswerError, build_answer
 from eventcoder.annotation.webapp.queue import TaskQueue
+from eventcoder.core.errors import InputError
+from eventcoder.core.reading import parse_json_line
 from eventcoder.core.vocabulary import MODALITIES, Registry
 
 STATIC = Path(__file__).parent / "static"
@@ -99,11 +100,11 @@ async def read_json(request: Request, limit: int = MAX_BODY) -> dict:
         body += chunk
         if len(body) > limit:
             raise ApiError(413, f"request body over {limit} bytes")
-    try:
-        data = json.loads(body)
-    except ValueError as exc:  # also bad UTF-8
-        raise ApiError(400, f"malformed JSON: {exc}") from None
-    if not isinstance(data, dict):
+    try:  # the files' reader: bounded nesting, no lone surrogates, bad UTF-8 refused
+        data = parse_json_line(bytes(body), "body", 1)
+    except InputError as exc:
+        raise ApiError(400, f"malformed JSON: {exc.problem}") from None
+    if data is None:
         raise ApiError(400, "send a JSON object")
     return data
 
