@@ -156,9 +156,9 @@ class AnswerStore:
             return self._db.execute("SELECT COUNT(DISTINCT input_hash) FROM answers WHERE dataset = ?", (dataset,)).fetchone()[0]
 
 
-def _read_only(db: str | Path) -> sqlite3.Connection:
+def _read_only(db: str | Path, any_thread: bool = False) -> sqlite3.Connection:
     # A reader of its own: WAL lets it run beside the writers, and it never creates the file.
-    return sqlite3.connect(Path(db).resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+    return sqlite3.connect(Path(db).resolve().as_uri() + "?mode=ro", uri=True, timeout=30, check_same_thread=not any_thread)
 
 
 def read_tasks(db: str | Path, dataset: str) -> Iterator[dict]:
@@ -174,9 +174,10 @@ def read_tasks(db: str | Path, dataset: str) -> Iterator[dict]:
 def answers_by_input(db: str | Path, dataset: str) -> Iterator[list[dict]]:
     """The answers of ``dataset`` grouped by text (input hash), texts in the order first answered.
 
-    Streams one group at a time (for adjudication): memory holds one text's answers.
+    Streams one group at a time (for adjudication): memory holds one text's answers. The
+    generator may be advanced from any thread, one at a time (the review app's feed lock).
     """
-    connection = _read_only(db)
+    connection = _read_only(db, any_thread=True)
     try:
         rows = connection.execute(
             "SELECT a.input_hash, a.task FROM answers a"

@@ -159,12 +159,14 @@ class SharedFeed:
         return None
 
     def leased(self, task_hash: int, session: str) -> dict | None:
-        """The open task ``task_hash`` when ``session`` may answer it (held, or free for it)."""
+        """The open task ``task_hash`` when ``session`` may answer it: one of its tabs holds it, or it is free for it."""
         with self._lock:
             item = self._open.get(task_hash)
             if item is None or session in self._who(item.task):
                 return None
-            return item.task
+            now = time.monotonic()
+            held = any(holder[0] == session for holder in self._live(item, now))
+            return item.task if held or self._free_for(item, session, now) else None
 
     def answered(self, task: dict, session: str) -> None:
         """``session`` answered ``task`` and it was stored."""
