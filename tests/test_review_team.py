@@ -73,10 +73,10 @@ def test_annotations_per_task_gives_each_task_to_n_annotators(task_file, tmp_pat
         seen: dict[str, list[int]] = {"alice": [], "bob": [], "carol": []}
         while True:
             progress = None
-            for session in seen:
+            for session, hashes in seen.items():
                 shown = take(client, session)
                 if shown["task"] is not None:
-                    seen[session].append(shown["task"]["_task_hash"])
+                    hashes.append(shown["task"]["_task_hash"])
                     assert give(client, session, shown["task"]).status_code == 200
                 progress = shown["progress"]
             if all(take(client, s)["task"] is None for s in seen):

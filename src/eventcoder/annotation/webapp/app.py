@@ -25,8 +25,8 @@ rebinding). POSTs must be ``application/json`` (no cross-site form posts) and at
 from __future__ import annotations
 
 import hmac
-import re
 import json
+import re
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path

@@ -20,7 +20,12 @@ from eventcoder.annotation.ordering import DEFAULT_BUFFER
 from eventcoder.annotation.store import DEFAULT_DB, AnswerStore, has_dataset
 from eventcoder.annotation.streams import is_task_file, task_stream
 from eventcoder.annotation.webapp.adjudication import adjudication_stream
-from eventcoder.annotation.webapp.app import LOCAL_HOSTS, SESSION_NAME, Review, create_app
+from eventcoder.annotation.webapp.app import (
+    LOCAL_HOSTS,
+    SESSION_NAME,
+    Review,
+    create_app,
+)
 from eventcoder.annotation.webapp.feeds import OverlapFeed, SharedFeed
 from eventcoder.annotation.webapp.queue import TaskQueue
 from eventcoder.core.errors import UserError

@@ -708,7 +708,7 @@
     const session = $("session");
     session.dataset.dataset = data.dataset;
     S.mode = data.mode;
-    const feed = data.feed.overlap ? "every task" : data.feed.per_task > 1 ? `${data.feed.per_task} per task` : "shared";
+    const feed = data.mode === "adjudicate" ? "adjudicator" : data.feed.overlap ? "every task" : data.feed.per_task > 1 ? `${data.feed.per_task} per task` : "shared";
     session.replaceChildren(data.mode === "adjudicate" ? "adjudicating " : "", data.source_dataset ? el("b", {}, data.source_dataset) : "",
       data.mode === "adjudicate" ? " into " : "dataset ", el("b", {}, data.dataset),
       " · annotator ", el("b", { id: "annotator" }, data.annotator), el("span", { class: "feed", title: "Which tasks this session gets" }, ` (${feed})`));
