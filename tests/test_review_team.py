@@ -216,3 +216,33 @@ def test_actor_attributes_are_kept_and_edited(tmp_path, tasks):
         assert client.post("/api/answer", json=body).status_code == 200
     stored = json.loads(rows(db)[0]["task"])
     assert [(s["code"], s["sector"]) for s in stored["spans"] if s["label"] == "ACTOR"] == [("BLRGOV", "GOV"), ("RUSGOV", "GOV")]
+
+
+def test_the_command_prints_one_address_per_session(task_file, tmp_path):
+    from test_review_server import start
+
+    server, url, lines = start(str(task_file), "--dataset", "ds", "--db", str(tmp_path / "a.db"),
+                               "--sessions", "alice,bob,carol", "--annotations-per-task", "2")
+    try:
+        printed = "".join(lines)
+        assert "each task to 2 annotator(s)" in printed
+        for name in ("alice", "bob", "carol"):
+            assert f"{name}: {url}?session={name}" in printed
+        assert httpx.get(f"{url}api/config", params={"session": "bob"}).json()["feed"] == {"overlap": False, "per_task": 2}
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_command_line_refusals_are_one_line(tmp_path, task_file, capsys):
+    from eventcoder.cli import main
+
+    for args, message in (
+        (["nope", "--adjudicate", "--dataset", "final"], "--adjudicate: no dataset 'nope'"),
+        ([str(task_file), "--dataset", "ds", "--feed-overlap", "--annotations-per-task", "2"], "exclude each other"),
+        ([str(task_file), "--dataset", "ds", "--sessions", "al ice"], "cannot be a session name"),
+    ):
+        with pytest.raises(SystemExit) as exit_code:
+            main(["review", *args, "--db", str(tmp_path / "a.db")])
+        err = capsys.readouterr().err
+        assert exit_code.value.code == 2 and message in err and "Traceback" not in err, err

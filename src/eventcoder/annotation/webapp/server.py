@@ -165,10 +165,10 @@ def serve(options: ReviewOptions, announce: Callable[[str], None] = print) -> No
         feed = ("every annotator sees every task" if review.feed.overlap
                 else f"each task to {options.annotations_per_task} annotator(s)")
         announce(f"eventcoder review: {what} {review.dataset!r}, answers in {options.db}; {feed}")
-        announce(f"eventcoder review: open {address(review, options.host, port)}  (Ctrl-C stops)")
         base = address(review, options.host, port)
         for name in options.sessions or []:
             announce(f"eventcoder review: {name}: {base}{'&' if '?' in base else '?'}session={name}")
+        announce(f"eventcoder review: open {base}  (Ctrl-C stops)")
         server = uvicorn.Server(uvicorn.Config(create_app(review), log_level="warning", access_log=False))
         server.run(sockets=[sock])
     finally:
