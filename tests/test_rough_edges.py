@@ -26,3 +26,23 @@ def test_a_best_dev_score_under_the_floor_is_a_loud_warning(tmp_path):
     assert low_score_warning(files).startswith("WARNING: the best dev trigger F1 is 0.040, below 0.3")
     (files.best / "meta.json").write_text(json.dumps({"performance": {"events_trigger_f": 0.91}}))
     assert low_score_warning(files) is None
+
+
+def test_without_dev_train_holds_out_an_eval_split(tmp_path, registry):
+    from eventcoder.core.errors import UserError
+    from eventcoder.learn.convert import read_gold
+    from eventcoder.learn.train import split_gold
+
+    gold = SEEDS / "gold.jsonl"
+    records = read_gold(gold, registry)
+    train, dev, n_train, n_dev = split_gold(str(gold), tmp_path, 0.2, registry, seed=0)
+    assert n_dev == max(1, round(len(records) * 0.2)) and n_train + n_dev == len(records)
+    texts = lambda path: [r["text"] for r in read_gold(path, registry)]  # noqa: E731
+    assert len(texts(dev)) == n_dev and not set(texts(dev)) & set(texts(train))
+    assert sorted(texts(train) + texts(dev)) == sorted(r["text"] for r in records)
+    assert split_gold(str(gold), tmp_path / "again", 0.2, registry, seed=0)[3] == n_dev
+    assert texts(split_gold(str(gold), tmp_path / "again", 0.2, registry, seed=0)[1]) == texts(dev)  # the same ones
+    import pytest
+
+    with pytest.raises(UserError, match="between 0 and 1"):
+        split_gold(str(gold), tmp_path, 1.5, registry)

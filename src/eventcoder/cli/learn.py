@@ -12,7 +12,7 @@ from eventcoder.cli.app import answer_kinds_option, app, registry_with_warnings,
 @app.command()
 def train(
     gold: str = typer.Argument(..., metavar="GOLD", help="Gold JSONL to train on (docs/guidelines.md)."),
-    dev: str = typer.Option(..., "--dev", help="Gold JSONL that picks the best model (model-best)."),
+    dev: str | None = typer.Option(None, "--dev", help="Gold JSONL that picks the best model (model-best); without it --eval-split of GOLD is held out."),
     output: Path = typer.Option(..., "-o", "--output", help="Output folder: corpus/, config.cfg, code.py, model-best, model-last."),
     max_steps: int | None = typer.Option(None, "--max-steps", min=1, help="Training steps (default 2000, stopping early when the dev score stalls)."),
     from_scratch: bool = typer.Option(False, "--from-scratch", help="No base pipeline: no parse, no parse-based suggestions or features."),
@@ -20,6 +20,7 @@ def train(
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     learning_curve: bool = typer.Option(False, "--learning-curve", help="Train on growing shares of GOLD (--shares) and write their dev scores to OUTPUT/learning_curve.json; the full share trains into OUTPUT as usual. Costs one training run per share (about 4-6 runs' time)."),
     shares: str = typer.Option("25,50,75,100", "--shares", help="--learning-curve: percentages of GOLD, comma-separated."),
+    eval_split: float = typer.Option(0.2, "--eval-split", help="Without --dev: the share of GOLD held out as dev (Prodigy's convention)."),
 ) -> None:
     """Train a spaCy event extractor on GOLD; use it with extract --extractor model --model-path OUTPUT.
 
@@ -29,6 +30,13 @@ def train(
     """
     from eventcoder.learn.train import TrainFiles
     from eventcoder.learn.train import train as run_train
+
+    if dev is None:
+        from eventcoder.learn.train import split_gold
+
+        gold_path, dev_path, n_train, n_dev = split_gold(gold, output, eval_split, registry_with_warnings(), seed=seed)
+        say(f"no --dev: holding out {n_dev} of {n_train + n_dev} records of {gold} ({eval_split:.0%}) as dev: {dev_path}")
+        gold, dev = str(gold_path), str(dev_path)
 
     if learning_curve:
         from eventcoder.learn.learning_curve import CURVE_FILE, parse_shares

@@ -14,6 +14,7 @@ extractor loads it from ``--model-path OUT``.
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,3 +122,29 @@ def low_score_warning(files: TrainFiles, floor: float = DEV_FLOOR) -> str | None
         return None
     return (f"WARNING: the best dev trigger F1 is {score:.3f}, below {floor}: this model will propose mostly noise."
             " Train longer (--max-steps) or on more gold before using it.")
+
+
+def split_gold(gold: str, output: str | Path, fraction: float, registry: Registry, seed: int = 0) -> tuple[Path, Path, int, int]:
+    """Hold out ``fraction`` of GOLD as dev (Prodigy's ``--eval-split``): the two halves as JSONL.
+
+    Written to ``OUTPUT/corpus/split-train.jsonl`` and ``split-dev.jsonl``; the records are
+    shuffled with ``seed``, so a rerun holds out the same ones. Returns both paths and sizes.
+    """
+    if not 0 < fraction < 1:
+        raise UserError(f"--eval-split must be between 0 and 1, got {fraction}")
+    records = read_gold(gold, registry)
+    if len(records) < 2:
+        raise UserError(f"{gold} has {len(records)} record(s): too few to hold out a dev split (give --dev)")
+    held = min(len(records) - 1, max(1, round(len(records) * fraction)))
+    order = list(range(len(records)))
+    random.Random(seed).shuffle(order)
+    dev_ids = set(order[:held])
+    corpus = Path(output) / "corpus"
+    paths = corpus / "split-train.jsonl", corpus / "split-dev.jsonl"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for path, keep in zip(paths, (False, True)):
+        with atomic_writer(path) as handle:
+            for i, record in enumerate(records):
+                if (i in dev_ids) == keep:
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return paths[0], paths[1], len(records) - held, held
