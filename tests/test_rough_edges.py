@@ -46,3 +46,19 @@ def test_without_dev_train_holds_out_an_eval_split(tmp_path, registry):
 
     with pytest.raises(UserError, match="between 0 and 1"):
         split_gold(str(gold), tmp_path, 1.5, registry)
+
+
+def test_metrics_with_nothing_to_score_are_n_a(tmp_path):
+    import json
+
+    gold = SEEDS / "gold.jsonl"
+    scores = json.loads(run_cli("evaluate", str(gold), str(gold), "--json").stdout)
+    empty = [label for label, row in scores["per_type"].items() if row["irrealis"]["tp"] + row["irrealis"]["fn"] == 0]
+    assert empty, "the seeds have a type without irrealis events"
+    for label in empty:
+        assert scores["per_type"][label]["irrealis"] == {"precision": None, "recall": None, "f1": None, "tp": 0, "fp": 0, "fn": 0}
+    table = run_cli("evaluate", str(gold), str(gold)).stdout
+    assert "n/a" in table
+    report = tmp_path / "r.html"
+    assert run_cli("evaluate", str(gold), str(gold), "--report", str(report)).returncode == 0
+    assert "n/a" in report.read_text(encoding="utf-8")

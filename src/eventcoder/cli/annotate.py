@@ -59,7 +59,7 @@ def _agreement_table(result: dict) -> Table:
         rows = [*pair["per_type"].items(), ("all (micro)", pair)]
         for i, (label, scores) in enumerate(rows):
             table.add_row(name if i == 0 else "", label, str(pair["shared_inputs"]) if i == 0 else "",
-                          *(f"{scores[k]['f1']:.3f}" for k in ("triggers", "arguments", "irrealis")),
+                          *("n/a" if scores[k]["f1"] is None else f"{scores[k]['f1']:.3f}" for k in ("triggers", "arguments", "irrealis")),
                           end_section=i == len(rows) - 1)
     return table
 

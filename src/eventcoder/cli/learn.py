@@ -44,8 +44,9 @@ def train(
 
         def report_point(point: dict) -> None:
             dev_scores = point["dev"]
+            f1 = lambda key: "n/a" if dev_scores[key]["f1"] is None else f"{dev_scores[key]['f1']:.3f}"  # noqa: E731
             say(f"learning curve: {point['records']} records ({point['share']:.0%}): dev trigger F1 "
-                f"{dev_scores['triggers']['f1']:.3f}, argument F1 {dev_scores['arguments']['f1']:.3f}")
+                f"{f1('triggers')}, argument F1 {f1('arguments')}")
 
         curve = run_curve(gold, dev, output, registry_with_warnings(), parse_shares(shares), seed=seed, on_point=report_point,
                           from_scratch=from_scratch, base_model=spacy_model, max_steps=max_steps)
