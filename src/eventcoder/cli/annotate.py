@@ -62,7 +62,7 @@ def _agreement_table(result: dict) -> Table:
         rows = [*pair["per_type"].items(), ("all (micro)", pair)]
         for i, (label, scores) in enumerate(rows):
             table.add_row(name if i == 0 else "", label, str(pair["shared_inputs"]) if i == 0 else "",
-                          *(f"{scores[k]['f1']:.3f}" for k in ("triggers", "arguments", "irrealis")),
+                          *("n/a" if scores[k]["f1"] is None else f"{scores[k]['f1']:.3f}" for k in ("triggers", "arguments", "irrealis")),
                           end_section=i == len(rows) - 1)
     return table
 
@@ -112,11 +112,17 @@ def review(
     exclude_by: str = typer.Option("task", "--exclude-by", help="Never show again what was answered, by task hash or input (text) hash."),
     order: str = typer.Option("stream", "--order", help="uncertain: most doubtful proposals first; disagreement: extractors disputing first; stream: input order. See docs/learning_loop.md."),
     buffer: int = typer.Option(DEFAULT_BUFFER, "--buffer", min=1, help="--order uncertain|disagreement: tasks read ahead to pick the next one from."),
+    feed_overlap: bool = typer.Option(False, "--feed-overlap", help="Every annotator (session) sees every task; else each task goes to the next free annotator."),
+    annotations_per_task: int = typer.Option(1, "--annotations-per-task", min=1, help="Without --feed-overlap: how many different annotators answer each task."),
+    sessions: str | None = typer.Option(None, "--sessions", help="Comma-separated session names that may join (/?session=NAME); default: any."),
+    adjudicate: bool = typer.Option(False, "--adjudicate", help="INPUT is a dataset of --db: show each text's answers side by side; the one you give goes to --dataset."),
 ) -> None:
     """Review events in a web app in your browser: accept, reject or correct one task at a time.
 
     INPUT is news, run through the extractor as you go, or a file of tasks. Answers go to an
     SQLite database, one transaction each; a restarted server goes on where it stopped.
+    A team shares one server: each annotator opens /?session=NAME. With --adjudicate, INPUT
+    is a dataset whose answers are reconciled into --dataset (the team's gold).
     Shortcuts: a accept, x reject, space skip, backspace undo. See docs/review.md.
     """
     from eventcoder.annotation.ordering import ORDERS
@@ -137,7 +143,9 @@ def review(
     config = ExtractConfig(extractors=names, unit=unit, spacy_model=spacy_model, batch_size=batch_size,
                            options=extractor_option_values(option, names, {}))
     options = ReviewOptions(source=source, dataset=dataset, annotator=annotator, db=db or DEFAULT_DB, host=host,
-                            port=port, token=token, exclude_by=exclude_by, extract=config, order=order, buffer=buffer)
+                            port=port, token=token, exclude_by=exclude_by, extract=config, order=order, buffer=buffer,
+                            feed_overlap=feed_overlap, annotations_per_task=annotations_per_task,
+                            sessions=split_names(sessions) if sessions else None, adjudicate=adjudicate)
     serve(options, announce=say)
 
 

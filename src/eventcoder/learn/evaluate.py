@@ -94,8 +94,27 @@ class Aligned(NamedTuple):
     pred: list[dict]
 
 
+def check_not_tasks(gold_path: str) -> None:
+    """InputError when GOLD looks like ``extract`` output (tasks: ``tokens``/``_task_hash``, no ``answer``).
+
+    Swapped arguments would otherwise score fine with precision and recall swapped.
+    """
+    if not Path(gold_path).is_file():
+        return
+    with open_binary(gold_path) as handle:
+        for number, raw in iter_lines(handle, gold_path):
+            obj = parse_json_line(raw, gold_path, number)
+            if obj is None:
+                continue
+            if ("tokens" in obj or "_task_hash" in obj) and "answer" not in obj:
+                raise InputError(gold_path, number, "GOLD looks like extract output (a task with tokens/_task_hash):"
+                                 " the order is evaluate GOLD PRED")
+            return
+
+
 def aligned(gold_path: str, pred_path: str, registry: Registry) -> Iterator[Aligned]:
     """The gold documents in file order, each with the predictions aligned to it."""
+    check_not_tasks(gold_path)
     gold = load_events(gold_path, registry)
     pred = load_events(pred_path, registry)
     text_keys = {key: text_key for text_key, key in gold.by_text.items()}
