@@ -10,9 +10,16 @@ An organisation is coded IGO or NGO with its own CAMEO code. Nothing found, noth
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
-from eventcoder.eventdata.actors import CAPITAL, ORGANISATION, PERSON, SECTOR, ActorTable
+from eventcoder.eventdata.actors import (
+    CAPITAL,
+    ORGANISATION,
+    PERSON,
+    SECTOR,
+    ActorTable,
+)
 
 
 class Coding(NamedTuple):

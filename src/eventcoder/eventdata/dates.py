@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 #: How an event's date was found.
 EXPLICIT, RELATIVE, DOCUMENT, NONE = "explicit", "relative", "document", "none"

@@ -10,9 +10,9 @@ reviewer's corrections) are kept on the arguments.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from eventcoder.core.errors import InputError
 from eventcoder.core.vocabulary import Registry

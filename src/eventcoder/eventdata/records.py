@@ -10,16 +10,22 @@ its first actor role with mentions is the source, the other actor roles the targ
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from spacy.language import Language
 
 from eventcoder.core.vocabulary import REAL_MODALITIES, Registry
 from eventcoder.eventdata import mappings
-from eventcoder.eventdata.actors import CAPITAL, COUNTRY, DEMONYM, ORGANISATION, ActorTable
+from eventcoder.eventdata.actors import (
+    CAPITAL,
+    COUNTRY,
+    DEMONYM,
+    ORGANISATION,
+    ActorTable,
+)
 from eventcoder.eventdata.coding import code_actor
-from eventcoder.eventdata.dates import event_date, document_date
+from eventcoder.eventdata.dates import document_date, event_date
 from eventcoder.eventdata.documents import Document, Piece
 from eventcoder.eventdata.resolve import DocumentResolver
 

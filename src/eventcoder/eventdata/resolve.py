@@ -29,7 +29,13 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from eventcoder.eventdata.actors import CAPITAL, COUNTRY, DEMONYM, ORGANISATION, ActorTable
+from eventcoder.eventdata.actors import (
+    CAPITAL,
+    COUNTRY,
+    DEMONYM,
+    ORGANISATION,
+    ActorTable,
+)
 
 THIRD_SINGULAR = {"he", "him", "she", "her", "his"}
 FIRST_PERSON = {"we", "us", "i", "me", "our"}
