@@ -121,3 +121,14 @@ def test_bad_input_is_one_line_and_leaves_nothing(tmp_path):
     result = run_cli("events", str(bad), "-o", str(out))
     assert result.returncode == 2 and f"{bad}:2:" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_tasks_format_puts_name_code_sector_on_actor_spans(tmp_path):
+    proposals = tmp_path / "proposals.jsonl"
+    assert run_cli("extract", str(SEEDS), "-o", str(proposals)).returncode == 0
+    tasks = [json.loads(line) for line in _events(tmp_path, "tasks", proposals).splitlines()]
+    assert len(tasks) == len(proposals.read_text(encoding="utf-8").splitlines())
+    actors = [(t["text"][s["start"]:s["end"]], s) for t in tasks for s in t["spans"] if s["label"] == "ACTOR"]
+    assert actors and all({"name", "code", "sector"} <= set(s) for _, s in actors)
+    pronouns = [s for words, s in actors if words.lower() in {"he", "we"}]
+    assert pronouns and all(s["name"] in {"Yuri Ambrazevich", "Vladimir Makei", "Sergey Lavrov"} for s in pronouns)

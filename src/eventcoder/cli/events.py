@@ -11,7 +11,7 @@ from eventcoder.cli.app import answer_kinds_option, app, registry_with_warnings,
 def events(
     inputs: list[str] = typer.Argument(..., help="Extract output, review/Prodigy answers (db-out JSONL) or gold JSONL; - for stdin."),
     output: str = typer.Option(..., "-o", "--output", help="Output file (- for stdout)."),
-    fmt: str = typer.Option("plover", "--format", "-f", help="plover (JSONL), cameo (JSONL) or csv (one row per source-target pair)."),
+    fmt: str = typer.Option("plover", "--format", "-f", help="plover (JSONL), cameo (JSONL), csv (one row per source-target pair), or tasks (the input tasks with name/code/sector on each ACTOR span, for review)."),
     all_modalities: bool = typer.Option(False, "--all-modalities", help="Keep negated and hypothetical events too (with their modality)."),
     answers: str = typer.Option("accept", "--answers", help="Which answers of an answers file to use.", callback=answer_kinds_option),
     spacy_model: str | None = typer.Option(None, "--spacy-model", help="spaCy pipeline for names, parse and dates."),
@@ -24,5 +24,5 @@ def events(
     from eventcoder.eventdata.run import write_events
 
     stats = write_events(inputs, output, fmt, registry_with_warnings(), all_modalities, answers, spacy_model)
-    unit = "rows" if fmt == "csv" else "records"
+    unit = {"csv": "rows", "tasks": "tasks"}.get(fmt, "records")
     say(f"{stats.documents} documents, {stats.events} events -> {stats.written} {fmt} {unit} in {output}")

@@ -177,3 +177,23 @@ def _record(document: Document, piece: Piece, event: dict, doc, resolver, base, 
         "extractor": ",".join(event.get("extractors") or []) or None,
         "score": event.get("score"),
     }
+
+
+def annotated_tasks(document: Document, context: Context, parsed=None) -> Iterator[dict]:
+    """The document's tasks, each ACTOR span carrying ``name``, ``code`` and ``sector`` (for a
+    reviewer to see and correct; a value already on the span, a correction, is kept)."""
+    doc = parsed if parsed is not None else context.nlp(document.text)
+    resolver = DocumentResolver(doc, context.table)
+    for piece in document.pieces:
+        task = piece.record
+        for span in task.get("spans", []):
+            if span.get("label") != "ACTOR":
+                continue
+            start, end = span["start"] + piece.offset, span["end"] + piece.offset
+            found = resolver.resolve(start, end)
+            words = task["text"][span["start"] : span["end"]]
+            coding = code_actor([words, *found.coding_texts], context.table)
+            for key, value in (("name", found.name), ("code", coding.code), ("sector", coding.sector)):
+                if span.get(key) in (None, ""):
+                    span[key] = value
+        yield task

@@ -16,9 +16,9 @@ from eventcoder.eventdata.cameo import cameo_record
 from eventcoder.eventdata.documents import read_documents
 from eventcoder.eventdata.dyads_csv import COLUMNS, dyad_rows
 from eventcoder.eventdata.plover import plover_record
-from eventcoder.eventdata.records import Context, document_records
+from eventcoder.eventdata.records import Context, annotated_tasks, document_records
 
-FORMATS = ("plover", "cameo", "csv")
+FORMATS = ("plover", "cameo", "csv", "tasks")
 
 
 @dataclass
@@ -40,6 +40,10 @@ def _write(handle: IO, fmt: str, records: Iterable[dict], all_modalities: bool, 
     if writer:
         writer.writeheader()
     for record in records:
+        if fmt == "tasks":
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            stats.written += 1
+            continue
         stats.events += 1
         if writer:
             rows = dyad_rows(record, all_modalities)
@@ -65,7 +69,7 @@ def write_events(inputs: list[str], output: str, fmt: str, registry: Registry, a
     def records():
         for document in read_documents(inputs, registry, answers):
             stats.documents += 1
-            yield from document_records(document, context)
+            yield from (annotated_tasks if fmt == "tasks" else document_records)(document, context)
 
     with atomic_writer(output, "w") as handle:
         _write(handle, fmt, records(), all_modalities, stats)
