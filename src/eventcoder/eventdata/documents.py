@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from eventcoder.annotation.answers import read_answers
 from eventcoder.core.errors import InputError
 from eventcoder.core.vocabulary import Registry
-from eventcoder.pipeline.inputs import STDIN, doc_id, parse_jsonl_line
+from eventcoder.pipeline.inputs import STDIN, doc_id
 from eventcoder.pipeline.tasks import events_from_task
 
 #: Keys a reviewer may set on an actor span; they win over what resolution and coding find.
@@ -89,20 +89,9 @@ def _events(record: dict, path: str, line: int, registry: Registry) -> list[dict
 
 
 def _lines(path: str) -> Iterator[tuple[int, dict]]:
-    import sys
-
-    if path != STDIN and not Path(path).is_file():
-        raise InputError(path, 0, "no such file")
-    handle = sys.stdin.buffer if path == STDIN else open(path, "rb")
-    name = "<stdin>" if path == STDIN else path
-    try:
-        for number, raw in enumerate(handle, start=1):
-            record = parse_jsonl_line(raw, name, number)
-            if record is not None:
-                yield number, record
-    finally:
-        if path != STDIN:
-            handle.close()
+    # any JSONL file, lazily, with FILE:LINE errors (answers files are the general case)
+    for answer in read_answers(path):
+        yield answer.line, answer.task
 
 
 def read_documents(paths: Iterable[str], registry: Registry, answers: tuple[str, ...] = ("accept",)) -> Iterator[Document]:
