@@ -44,7 +44,8 @@ def test_the_closed_sets_of_the_cli_are_the_librarys():
         assert set(get_args(getattr(module, name))) == set(library), name
 
 
-def test_a_value_outside_a_closed_set_is_a_usage_error_listing_the_choices(tmp_path):
+def test_a_value_outside_a_closed_set_is_a_usage_error_listing_the_choices(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
     result = run_cli("extract", "x.txt", "-o", str(tmp_path / "o.jsonl"), "--unit", "chapter")
     assert result.returncode == 2
     assert "'chapter' is not one of 'doc', 'paragraph', 'sentence'" in result.stderr

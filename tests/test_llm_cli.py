@@ -17,6 +17,7 @@ from conftest import ROOT, SEEDS, read_jsonl, run_cli
 
 from eventcoder.core.errors import UserError
 from eventcoder.extractors import ExtractorContext, build_extractors
+from eventcoder.extractors.llm.cache import ResponseCache
 from eventcoder.extractors.llm.options import LLMOptions
 from eventcoder.extractors.llm.testing import FakeLLMServer
 from eventcoder.pipeline.validate import validate_file
@@ -79,9 +80,14 @@ def test_extract_writes_valid_tasks_with_llm_meta_and_reruns_from_the_cache(full
     assert result.returncode == 0, result.stderr
     tasks = read_jsonl(out)
     assert any(span.get("extractors") == ["llm"] for task in tasks for span in task["spans"])
+    store = ResponseCache(cache)
     for task in tasks:
-        assert task["meta"]["llm"] == {"model": "test", "dropped": []}
-        assert task["meta"]["llm_io"]["prompt"] in sent
+        record = task["meta"]["llm"]
+        assert {key: record[key] for key in ("model", "dropped")} == {"model": "test", "dropped": []}
+        [key] = record["cache_keys"]  # the reference to the full answer, which the cache holds
+        assert store.get(key) == task["meta"]["llm_io"]["response"]
+        document = task["meta"]["llm_io"]["prompt"].rpartition("\nDOCUMENT\n")[2]
+        assert any(prompt.endswith("\nDOCUMENT\n" + document) for prompt in sent)
         assert json.loads(task["meta"]["llm_io"]["response"])["events"] is not None
     again = out.with_name("again.jsonl")
     extract([str(SEEDS)], str(again), config(fresh, cache))  # in this process: no start-up to wait for

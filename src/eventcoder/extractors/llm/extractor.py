@@ -1,9 +1,13 @@
 """The ``llm`` extractor: runs the spacy-llm component on parsed docs and proposes its events.
 
 Per doc it also hands the task its LLM record through the side channel of ``extract.Worker``
-(``doc.user_data[TASK_META_KEY]``): ``meta["llm"]`` names the model and lists every item the
-model said that was dropped, with the reason; ``meta["llm_io"]`` holds the prompt and the raw
-response, as Prodigy's ``llm_io`` view shows them (shards joined in order).
+(``doc.user_data[TASK_META_KEY]``), bounded whatever the model says: ``meta["llm"]`` names
+the model, lists the first :data:`MAX_DROPPED` items the model said that were dropped, with
+the reason (``dropped_count`` counts them all), the answers that failed (``failed``) and the
+cache keys of the responses (``cache_keys``, one per shard: the reference to the full
+answer in the response cache); ``meta["llm_io"]`` holds what Prodigy's ``llm_io`` view shows:
+the document part of each prompt (the instructions and examples are the same for every task
+and are not repeated) and the response, each clipped (shards joined in order).
 """
 
 from __future__ import annotations
@@ -14,15 +18,28 @@ from spacy.tokens import Doc
 
 from eventcoder.core.formats import ProposedEvent
 from eventcoder.extractors import TASK_META_KEY, ExtractorContext
+from eventcoder.extractors.llm.cache import cache_key
 from eventcoder.extractors.llm.pipeline import LLMComponent, build_component
+from eventcoder.extractors.llm.responses import clip
 from eventcoder.extractors.llm.tasks.events.resolve import RESULT_KEY
 
 NAME = "llm"
 SHARD_SEPARATOR = "\n\n----- next shard -----\n\n"
+#: Dropped items kept per task; the rest are only counted.
+MAX_DROPPED = 20
+#: Where a prompt's document part starts (see the task's template).
+DOCUMENT_MARK = "\nDOCUMENT\n"
 
 
-def _joined(value) -> str:
-    return SHARD_SEPARATOR.join(map(str, value)) if isinstance(value, list) else str(value or "")
+def _listed(value) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+
+
+def _document_part(prompt: str) -> str:
+    head, mark, tail = prompt.rpartition(DOCUMENT_MARK)
+    if not mark:
+        return clip(prompt)
+    return f"[instructions and examples: {len(head):,} characters, the same for every task]{mark}{clip(tail)}"
 
 
 class LLMExtractor:
@@ -32,10 +49,13 @@ class LLMExtractor:
 
     def __init__(self, llm: LLMComponent):
         self.llm = llm
+        self._identity = getattr(llm.component._model, "identity", None)  # our models' cache identity
 
     @classmethod
     def from_context(cls, context: ExtractorContext) -> "LLMExtractor":
-        return cls(build_component(context.options.settings()))
+        from eventcoder.extractors.llm.local_run import with_local_server
+
+        return cls(build_component(with_local_server(context.options.settings())))
 
     def extract(self, docs: Iterable[Doc]) -> Iterator[list[ProposedEvent]]:
         docs = list(docs)
@@ -43,10 +63,24 @@ class LLMExtractor:
         for doc, done in zip(docs, self.llm.component.pipe(docs, batch_size=max(1, len(docs)))):
             result = done.user_data.pop(RESULT_KEY, None) or {"events": [], "dropped": []}
             io = (done.user_data.pop("llm_io", None) or {}).get(self.llm.name, {})
-            doc.user_data.setdefault(TASK_META_KEY, {}).update(
-                {
-                    "llm": {"model": self.llm.model, "dropped": result["dropped"]},
-                    "llm_io": {"prompt": _joined(io.get("prompt")), "response": _joined(io.get("response"))},
-                }
-            )
+            doc.user_data.setdefault(TASK_META_KEY, {}).update(self._record(result, io))
             yield [ProposedEvent(**event, extractors=[NAME]) for event in result["events"]]
+
+    def _record(self, result: dict, io: dict) -> dict:
+        """The task meta of one doc: short, whatever the model answered."""
+        prompts, responses = _listed(io.get("prompt")), _listed(io.get("response"))
+        dropped = result.get("dropped", [])
+        record = {"model": self.llm.model, "dropped": dropped[:MAX_DROPPED]}
+        if len(dropped) > MAX_DROPPED:
+            record["dropped_count"] = len(dropped)
+        if result.get("failed"):
+            record["failed"] = result["failed"][:MAX_DROPPED]
+        if self._identity is not None:
+            record["cache_keys"] = [cache_key(self._identity, prompt) for prompt in prompts]
+        return {
+            "llm": record,
+            "llm_io": {
+                "prompt": SHARD_SEPARATOR.join(_document_part(p) for p in prompts),
+                "response": SHARD_SEPARATOR.join(clip(r) for r in responses),
+            },
+        }

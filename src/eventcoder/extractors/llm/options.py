@@ -19,8 +19,11 @@ class LLMOptions(ExtractorOptions):
     cache: Path | None = Field(None, description="Cache file of responses (alias --llm-cache).")
     no_cache: bool = Field(False, description="Neither read nor write the response cache (alias --no-cache).")
     concurrency: int | None = Field(None, ge=1, description="Requests in flight at once; default 8 (alias --llm-concurrency).")
+    # A local model (docs/llm.md): the run starts llama.cpp's server for it and stops it after.
+    local_model: Path | None = Field(None, description="A GGUF model file to serve locally for the run (needs the local-llm extra); replaces base_url.")
+    threads: int | None = Field(None, ge=1, description="local_model: CPU threads of the server (default all cores).")
 
-    run_only: ClassVar[frozenset[str]] = frozenset({"cache", "no_cache", "concurrency"})
+    run_only: ClassVar[frozenset[str]] = frozenset({"cache", "no_cache", "concurrency", "threads"})
 
     # Set by cluster_wide for the workers of a dask run; users cannot set them.
     _semaphore: tuple[str, int] | None = PrivateAttr(None)
@@ -32,7 +35,7 @@ class LLMOptions(ExtractorOptions):
             "llm_model": self.model, "llm_base_url": self.base_url, "llm_config": self.config,
             "llm_examples": self.examples, "llm_cache": self.cache, "llm_no_cache": self.no_cache or None,
             "llm_concurrency": self.concurrency, "llm_semaphore": self._semaphore,
-            "llm_cache_shards": self._cache_shards,
+            "llm_cache_shards": self._cache_shards, "llm_local_model": self.local_model, "llm_threads": self.threads,
         }
         return {key: str(value) if isinstance(value, Path) else value for key, value in values.items() if value is not None}
 

@@ -3,7 +3,8 @@
 ``POST .../chat/completions`` answers with whatever ``responder(body)`` returns (by default
 :func:`keyword_responder`, which finds trigger words of the built-in types in the prompt's
 DOCUMENT section). Faults are queued with :meth:`FakeLLMServer.push`: an HTTP status with
-headers, a delay, or a dropped connection, each used by one request. ``answer_limit`` makes
+headers, a delay, a dropped connection, or an answer trickled a byte at a time, each used by
+one request. ``answer_limit`` makes
 the server stop answering (hang, then drop) after that many answers. Every request is
 recorded with its outcome. Standard library only; serves loopback only.
 
@@ -71,6 +72,7 @@ class Fault:
     delay: float = 0.0  # wait this long first (longer than the client's timeout: a timeout)
     drop: bool = False  # close the connection without a response
     message: str = ""  # the error message of a status answer
+    trickle: float = 0.0  # answer, but one byte every ``trickle`` seconds (until stop())
 
 
 def chat_completion(content: str, model: str) -> dict:
@@ -170,6 +172,9 @@ class FakeLLMServer:
                         record["outcome"] = "dropped"
                         self.close_connection = True
                         return
+                    if fault.trickle:
+                        record["outcome"] = "trickled"
+                        return self._trickle(chat_completion(server.responder(body), ""), fault.trickle)
                     if fault.status is not None:
                         record["outcome"] = fault.status
                         message = fault.message or f"fake {fault.status}"
@@ -178,6 +183,21 @@ class FakeLLMServer:
                 if server.latency:
                     time.sleep(server.latency)
                 self._send(200, chat_completion(server.responder(body), body.get("model", "")))
+
+            def _trickle(self, payload: dict, every: float) -> None:
+                data = json.dumps(payload).encode("utf-8")
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    for i in range(len(data)):
+                        self.wfile.write(data[i : i + 1])
+                        self.wfile.flush()
+                        if server._release.wait(every):
+                            return
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def _send(self, status: int, payload: dict, headers: dict | None = None) -> None:
                 data = json.dumps(payload).encode("utf-8")

@@ -21,7 +21,12 @@ from typing import Any, ContextManager, Dict, Iterable, List, Optional
 
 from eventcoder.core.errors import UserError
 from eventcoder.extractors.llm.cache import ResponseCache, cache_key, canonical_json
-from eventcoder.extractors.llm.client.http import ChatClient, LLMRequestError
+from eventcoder.extractors.llm.client.http import (
+    ChatClient,
+    LLMRequestError,
+    ResponseTooLarge,
+)
+from eventcoder.extractors.llm.responses import FailedResponse
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +59,9 @@ class OpenAICompatible:
         cache: Optional[ResponseCache] = None,
         extra_body: Optional[Dict[str, Any]] = None,
         budget: Optional[ContextManager] = None,
+        server_identity: Optional[str] = None,
+        deadline: Optional[float] = None,
+        max_response_bytes: int = 4_000_000,
     ):
         if concurrency < 1 or max_tries < 1 or timeout <= 0:
             raise UserError("LLM model: concurrency and max_tries must be at least 1, timeout above 0")
@@ -73,9 +81,10 @@ class OpenAICompatible:
         }
         self.response_format = response_format
         self.identity = canonical_json(
-            {"base_url": self.base_url, "model": name, "settings": self.settings, "response_format": response_format}
+            {"base_url": server_identity or self.base_url, "model": name, "settings": self.settings, "response_format": response_format}
         )
-        self.client = ChatClient(self.base_url, api_key, timeout, max_tries, backoff, max_backoff, concurrency)
+        self.client = ChatClient(self.base_url, api_key, timeout, max_tries, backoff, max_backoff, concurrency,
+                                 deadline, max_response_bytes)
         self._send_format = response_format is not None
         self._lock = threading.Lock()
         #: Held around each request: a dask run's request budget for the whole cluster.
@@ -99,6 +108,8 @@ class OpenAICompatible:
     def _request(self, key: str, prompt: str, stop: threading.Event) -> str:
         try:
             content = self._complete(prompt, stop)
+        except ResponseTooLarge as exc:
+            return FailedResponse(str(exc))  # this answer's fault: recorded for its doc, not cached
         except LLMRequestError as exc:
             if not (self._send_format and _rejects_response_format(exc)):
                 raise

@@ -27,12 +27,15 @@ def make_openai_compatible(
     cache: Optional[ResponseCache] = None,
     extra_body: Dict[str, Any] = {},
     semaphore: Optional[List[Any]] = None,
+    server_identity: Optional[str] = None,
+    deadline: Optional[float] = None,
+    max_response_bytes: int = 4_000_000,
 ) -> OpenAICompatible:
     """Chat completions at any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp, LM Studio).
 
     name: the model at the server. base_url: up to and without ``/chat/completions``.
     api_key_env: environment variable holding the API key, sent as a Bearer token when set
-    (required for OpenAI itself). timeout: seconds per request. max_tries, backoff,
+    (required for OpenAI itself). timeout: seconds any one read may wait. max_tries, backoff,
     max_backoff: retries of 408/409/429/5xx, timeouts and connection errors, waiting
     ``backoff * 2**n`` seconds with jitter, at least ``Retry-After``, at most ``max_backoff``.
     concurrency: requests in flight at once. context_length: tokens of prompt and answer
@@ -42,10 +45,15 @@ def make_openai_compatible(
     extra_body: more request fields (``seed``, ``top_p``, ...), part of the cache key.
     semaphore: ``[name, max_leases]`` of the Dask semaphore that a dask run sets to hold
     requests across the whole cluster to ``max_leases`` (``extractors/llm/cluster.py``).
+    server_identity: names the server in cache keys instead of ``base_url`` (a local model
+    served on a new port each run is the same model). deadline: seconds for a whole try, from
+    sending to the last byte (default ``5 * timeout``). max_response_bytes: a longer answer is
+    not read; its doc records the failure (``meta.llm.failed``) and the run goes on.
     """
     return OpenAICompatible(
         name, base_url, api_key_env, temperature, max_tokens, timeout, max_tries, backoff, max_backoff,
         concurrency, context_length, response_format, cache, extra_body, request_slot(semaphore),
+        server_identity, deadline, max_response_bytes,
     )
 
 

@@ -17,17 +17,23 @@ texts not in the doc and duplicates are dropped, each with a reason and what the
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
 from eventcoder.core.vocabulary import MODALITIES, EventType, Registry
+from eventcoder.extractors.llm.responses import clip
 from eventcoder.extractors.llm.tasks.events.parser import normalise_item
 from eventcoder.pipeline.tasks import snap_to_tokens
 
 #: ``doc.user_data`` key of a parsed doc's ``{"events": [...], "dropped": [...]}``.
 RESULT_KEY = "eventcoder.llm"
+#: Items of one answer that are read; a model that loops lists thousands.
+MAX_ITEMS = 200
+#: Characters of JSON kept of what the model said for a dropped item.
+SAID_LIMIT = 500
 
 
 @dataclass
@@ -96,7 +102,12 @@ def resolve(items: list, doc: Doc, sentences: list[Span], registry: Registry, la
     taken: set[tuple[str, int, int]] = set()  # (type, token start, token end) of placed triggers
 
     def drop(reason: str, said) -> None:
-        result.dropped.append({"reason": reason, "said": said})
+        text = json.dumps(said, ensure_ascii=False)
+        result.dropped.append({"reason": reason, "said": said if len(text) <= SAID_LIMIT else clip(text, SAID_LIMIT)})
+
+    if len(items) > MAX_ITEMS:
+        drop(f"{len(items) - MAX_ITEMS} more items not read (at most {MAX_ITEMS} per answer)", None)
+        items = items[:MAX_ITEMS]
 
     for raw in items:
         item = normalise_item(raw)

@@ -92,13 +92,14 @@ def reduce_shards(task, shards: Iterable[Doc]) -> Doc:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # from_docs skips our user_data keys, and says so
         doc = Doc.from_docs(shards, ensure_whitespace=False)
-    events, dropped = [], []
+    events, dropped, failed = [], [], []
     for i, shard in enumerate(shards):
         offset = shard.user_data.get(SHARD_OFFSET, 0)
         result = shard.user_data.get(RESULT_KEY) or {}
         events.extend(_shifted(event, offset) for event in result.get("events", []))
         dropped.extend({**item, "shard": i} for item in result.get("dropped", []))
-    doc.user_data[RESULT_KEY] = {"events": events, "dropped": dropped}
+        failed.extend(f"shard {i}: {reason}" for reason in result.get("failed", []))
+    doc.user_data[RESULT_KEY] = {"events": events, "dropped": dropped, **({"failed": failed} if failed else {})}
     return doc
 
 

@@ -19,6 +19,7 @@ from spacy.training import Example
 from spacy_llm.tasks.builtin_task import BuiltinTask
 
 from eventcoder.core.vocabulary import MODALITIES, Registry
+from eventcoder.extractors.llm.responses import FailedResponse, clip
 from eventcoder.extractors.llm.tasks.events.examples import (
     EventsExample,
     render_example,
@@ -158,10 +159,14 @@ def _parse_responses(
     for shards_for_doc, responses_for_doc in zip(shards, responses):
         parsed = []
         for shard, response in zip(shards_for_doc, responses_for_doc):
+            if isinstance(response, FailedResponse):  # no answer to parse; the reason is kept
+                shard.user_data[RESULT_KEY] = {"events": [], "dropped": [], "failed": [response.reason]}
+                parsed.append(shard)
+                continue
             items, problem = event_items(str(response))
             result = resolve(items, shard, numbered_sentences(shard), task.registry, labels)
             if problem:
-                result.dropped.insert(0, {"reason": problem, "said": str(response)})
+                result.dropped.insert(0, {"reason": problem, "said": clip(str(response))})
             shard.user_data[RESULT_KEY] = {"events": result.events, "dropped": result.dropped}
             parsed.append(shard)
         yield parsed
