@@ -65,6 +65,7 @@ class App(typer.Typer):
 
 
 app = App(
+    rich_markup_mode=None,  # help text is plain: "[local-llm]" in a docstring is not a style tag
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
