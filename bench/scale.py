@@ -56,11 +56,10 @@ def build_input(folder: Path, copies: int) -> tuple[list[str], int, int]:
     return [str(p) for p in paths], records, words
 
 
-def run(inputs: list[str], out: Path, args: list[str], part_size: int) -> tuple[float, float, list[int]]:
-    """One CLI run: wall seconds, CPU seconds of its process tree, peak RSS (bytes) of each worker."""
-    command = [sys.executable, "-m", "eventcoder", "extract", *inputs, "-o", f"{out}/", "--part-size", str(part_size), *args]
+def sampled(command: list[str]) -> tuple[str, float, float, dict[int, int], int]:
+    """Run ``command``: its stdout, wall seconds, CPU seconds of its process tree, peak RSS per pid, its pid."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peaks: dict[int, int] = {}
     cpu: dict[int, float] = {}
 
@@ -79,14 +78,21 @@ def run(inputs: list[str], out: Path, args: list[str], part_size: int) -> tuple[
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    _, stderr = proc.communicate()
+    stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - start
     sampler.join()
     if proc.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
+    return stdout, seconds, sum(cpu.values()), peaks, proc.pid
+
+
+def run(inputs: list[str], out: Path, args: list[str], part_size: int) -> tuple[float, float, list[int]]:
+    """One CLI run: wall seconds, CPU seconds of its process tree, peak RSS (bytes) of each worker."""
+    command = [sys.executable, "-m", "eventcoder", "extract", *inputs, "-o", f"{out}/", "--part-size", str(part_size), *args]
+    _, seconds, cpu, peaks, pid = sampled(command)
     # Workers: the pool's or cluster's processes that loaded a pipeline, else the CLI itself.
-    workers = sorted((rss for pid, rss in peaks.items() if pid != proc.pid and rss > 100 * 2**20), reverse=True)
-    return seconds, sum(cpu.values()), workers or [peaks[proc.pid]]
+    workers = sorted((rss for p, rss in peaks.items() if p != pid and rss > 100 * 2**20), reverse=True)
+    return seconds, cpu, workers or [peaks[pid]]
 
 
 BARE_SPACY = """
@@ -95,18 +101,18 @@ from eventcoder.pipeline.nlp import load_pipeline
 texts = [json.loads(line)["text"] for path in sys.argv[2:] for line in gzip.open(path, "rt", encoding="utf-8")]
 nlp = load_pipeline()
 list(nlp.pipe(texts[:50]))  # warm up
-start = time.perf_counter()
+cpu, start = time.process_time(), time.perf_counter()
 for _ in nlp.pipe(texts, n_process=int(sys.argv[1]), batch_size=64):
     pass
-print(time.perf_counter() - start)
+print(cpu, time.perf_counter() - start)
 """
 
 
-def bare_spacy_seconds(inputs: list[str], n_process: int) -> float:
-    """Seconds bare spaCy's ``nlp.pipe`` takes over the input's texts (pipeline load excluded)."""
-    out = subprocess.run([sys.executable, "-c", BARE_SPACY, str(n_process), *inputs], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout
-    return float(out.split()[-1])
+def bare_spacy(inputs: list[str], n_process: int) -> tuple[float, float]:
+    """Wall and CPU seconds of bare spaCy's ``nlp.pipe`` over the input's texts (pipeline load excluded)."""
+    stdout, _, cpu, _, _ = sampled([sys.executable, "-c", BARE_SPACY, str(n_process), *inputs])
+    before, seconds = map(float, stdout.split()[-2:])
+    return seconds, cpu - before  # the CPU before the pipe was all in the one process
 
 
 def ours_seconds(inputs: list[str], tiny: list[str], tmp: Path, n_process: int) -> float:
@@ -122,12 +128,18 @@ def ours_seconds(inputs: list[str], tiny: list[str], tmp: Path, n_process: int) 
     return times[1] - times[0]
 
 
-def speedups(inputs: list[str], tiny: list[str], tmp: Path, repeat: int) -> None:
+def speedups(inputs: list[str], words: int, tiny: list[str], tmp: Path, repeat: int) -> None:
     """Bare spaCy's 2-process speed-up beside ours, fastest of ``repeat`` runs each."""
-    spacy = {n: min(bare_spacy_seconds(inputs, n) for _ in range(repeat)) for n in (1, 2)}
+    bare = {n: min(bare_spacy(inputs, n) for _ in range(repeat)) for n in (1, 2)}  # by wall time
+    spacy = {n: seconds for n, (seconds, _) in bare.items()}
     ours = {n: min(ours_seconds(inputs, tiny, tmp, n) for _ in range(repeat)) for n in (1, 2)}
     spacy_up, ours_up = spacy[1] / spacy[2], ours[1] / ours[2]
     print(f"bare spaCy nlp.pipe: {spacy[1]:.1f} s at 1 process, {spacy[2]:.1f} s at 2: speed-up {spacy_up:.2f}x")
+    # What a CPU-second is worth when both CPUs work (shared caches, SMT siblings, a VM's
+    # steal time) with no plumbing of ours: the floor for the table's 2-process rows.
+    per_cpu = {n: words / cpu for n, (_, cpu) in bare.items()}
+    print(f"bare spaCy words/CPU-s: {per_cpu[1]:.0f} at 1 process, {per_cpu[2]:.0f} at 2 "
+          f"({per_cpu[2] / per_cpu[1] - 1:+.0%}: the machine's own loss with both CPUs busy)")
     print(f"eventcoder extract:  {ours[1]:.1f} s at 1 process, {ours[2]:.1f} s at 2: speed-up {ours_up:.2f}x")
     print(f"our 2-process speed-up / bare spaCy's: {ours_up / spacy_up:.2f}")
     single = {(tmp / f"all-{n}.jsonl").read_bytes() for n in (1, 2)}
@@ -157,7 +169,7 @@ def main() -> None:
             tiny.append(str(path))
         print(f"input: {records} records, {words} words in {len(inputs)} gzip JSONL files; "
               f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
-        speedups(inputs, tiny, tmp, options.repeat)
+        speedups(inputs, words, tiny, tmp, options.repeat)
         print(f"{'setup':<20} {'wall s':>6} {'words/s':>8} {'started':>8} {'CPU s':>6} {'words/CPU-s':>11}"
               "  peak RSS per worker (MB)")
         best: dict[str, tuple] = {}
@@ -169,6 +181,10 @@ def main() -> None:
         for name, ((start_wall, start_cpu, _), (wall, cpu, workers)) in best.items():
             print(f"{name:<20} {wall:>6.1f} {words / wall:>8.0f} {words / (wall - start_wall):>8.0f} {cpu:>6.1f}"
                   f" {words / (cpu - start_cpu):>11.0f}  {', '.join(f'{rss / 2**20:.0f}' for rss in workers)}")
+        per_cpu = {name: words / (cpu - start_cpu) for name, ((_, start_cpu, _), (_, cpu, _)) in best.items()}
+        one, two, dask_ = per_cpu.values()
+        print(f"words/CPU-s of 2 Dask workers: {dask_ / one - 1:+.0%} against 1 process, "
+              f"{dask_ / two - 1:+.0%} against 2 local processes")
         outputs = {concatenated(tmp / f"out-{index}-0") for index in range(len(SETUPS))}
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         if len(outputs) != 1:
