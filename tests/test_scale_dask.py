@@ -79,6 +79,13 @@ def test_the_engine_starts_a_loopback_cluster_of_one_thread_workers(client, sche
     assert all(address.startswith("tcp://127.0.0.1:") for address in client.nthreads())
     settings = client.run(lambda: (os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled")))
     assert set(settings.values()) == {(None, False)}
+    # The periodic self-checks run slower in the workers and the scheduler (docs/scale.md): ms.
+    def periodic(server) -> dict:
+        return {name: server.periodic_callbacks[name].callback_time for name in ("tick", "monitor")}
+
+    assert client.run_on_scheduler(lambda dask_scheduler: periodic(dask_scheduler)) == {"tick": 1000, "monitor": 5000}
+    workers = client.run(lambda dask_worker: {**periodic(dask_worker), "memory": dask_worker.periodic_callbacks["memory_monitor"].callback_time})
+    assert list(workers.values()) == [{"tick": 1000, "monitor": 5000, "memory": 1000}] * 2
 
 
 def test_cli_joins_a_cluster_quietly(scheduler, tmp_path, capsys):
