@@ -23,7 +23,7 @@ from eventcoder.run.partitioned import extract_parts
 
 CORPUS = ROOT / "corpus"
 #: One news page, one line a paragraph: two news lines among page furniture.
-PAGE = "\n".join([
+LINES = (
     "Lavrov met Makei in Moscow on Wednesday.",
     "- Share on Facebook",
     "Follow us on Twitter",
@@ -31,7 +31,9 @@ PAGE = "\n".join([
     "By Anna Petrova, BelTA",
     "Photo: Reuters",
     "Minsk and Vilnius signed an agreement on border trade.",
-])
+)
+PAGE = "\n".join(LINES)
+NEWS = [LINES[0], LINES[-1]]
 FURNITURE = 5
 
 
@@ -119,10 +121,10 @@ def test_the_summary_counts_them_and_no_skip_boilerplate_keeps_them(tmp_path):
     result = run_cli("extract", str(page), "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == f"1 document -> 2 tasks in {out}; {FURNITURE} boilerplate units skipped"
-    assert [task["text"] for task in read_jsonl(out)] == [PAGE.splitlines()[0], PAGE.splitlines()[-1]]
+    assert [task["text"] for task in read_jsonl(out)] == NEWS
     result = run_cli("extract", str(page), "-o", str(out), "--no-skip-boilerplate")
     assert result.stderr.strip() == f"1 document -> 7 tasks in {out}"
-    assert [task["text"] for task in read_jsonl(out)] == PAGE.splitlines()
+    assert [task["text"] for task in read_jsonl(out)] == list(LINES)
 
 
 def test_parts_count_them_and_a_resume_with_the_other_setting_is_refused(tmp_path):
@@ -166,7 +168,7 @@ def test_review_serves_no_boilerplate_and_says_how_much_it_skipped(tmp_path, kee
         server.send_signal(signal.SIGINT)  # Ctrl-C
         rest = server.stderr.read()
         server.wait(10)
-    assert served == (PAGE.splitlines() if keep else [PAGE.splitlines()[0], PAGE.splitlines()[-1]])
+    assert served == (list(LINES) if keep else NEWS)
     assert ("boilerplate" in rest) is not keep
     if not keep:
         assert f"eventcoder review: {FURNITURE} boilerplate units skipped" in rest
@@ -178,8 +180,8 @@ def test_the_recipes_skip_them_and_keep_them_on_request(tmp_path):
     page = tmp_path / "page.txt"
     page.write_text(PAGE, encoding="utf-8")
     for recipe in (events_manual, events_correct):
-        assert [t["text"] for t in recipe("set", str(page))["stream"]] == [PAGE.splitlines()[0], PAGE.splitlines()[-1]]
-        assert [t["text"] for t in recipe("set", str(page), no_skip_boilerplate=True)["stream"]] == PAGE.splitlines()
+        assert [t["text"] for t in recipe("set", str(page))["stream"]] == NEWS
+        assert [t["text"] for t in recipe("set", str(page), no_skip_boilerplate=True)["stream"]] == list(LINES)
 
 
 def test_extract_and_review_offer_the_option():

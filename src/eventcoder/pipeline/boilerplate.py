@@ -63,7 +63,7 @@ def dateline(text: str) -> str | None:
 
     Skipped as a unit, it is kept in its document's tasks' ``meta.dateline``, where
     ``eventcoder events`` finds the document date it gives."""
-    for line in text.splitlines()[:3]:
+    for line in text.split("\n", 3)[:3]:  # not splitlines(): a long text is not cut up whole
         if line.strip() and _is_time_or_date(line):
             return line.strip()
     return None
