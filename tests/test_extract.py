@@ -139,7 +139,8 @@ def test_quiet_when_piped(tmp_path):
     out = tmp_path / "out.jsonl"
     result = run_cli("extract", str(SEEDS), "-o", str(out))
     assert result.returncode == 0
-    assert result.stderr.strip().splitlines() == [f"2 documents -> {len(read_jsonl(out))} tasks in {out}"]
+    # The seeds' dateline, three share lines and source line are boilerplate.
+    assert result.stderr.strip().splitlines() == [f"2 documents -> {len(read_jsonl(out))} tasks in {out}; 5 boilerplate units skipped"]
 
 
 def test_unknown_extractor_and_unit_are_clear_errors(tmp_path):

@@ -139,3 +139,12 @@ def test_extractor_options_repeat_under_prodigys_command_line(prodigy, news, reg
     assert any(task["events"] for task in tasks)
     with pytest.raises(UserError, match="extractor 'rules' has no option 'colour'"):
         served(prodigy, ["events.correct", "my_set", str(news), "-O", "rules.colour=red"])
+
+
+def test_no_skip_boilerplate_is_a_flag_under_prodigys_command_line(prodigy, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Lavrov met Makei in Moscow.\n- Share on Facebook\n", encoding="utf-8")
+    default = served(prodigy, ["events.manual", "my_set", str(page)])
+    kept = served(prodigy, ["events.manual", "my_set", str(page), "--no-skip-boilerplate"])
+    assert [t["text"] for t in default["stream"]] == ["Lavrov met Makei in Moscow."]
+    assert [t["text"] for t in kept["stream"]] == ["Lavrov met Makei in Moscow.", "- Share on Facebook"]

@@ -26,9 +26,9 @@ from eventcoder.pipeline.inputs import (
     parse_jsonl_line,
     read_inputs,
 )
-from eventcoder.pipeline.units import split_units
 from eventcoder.pipeline.validate import read_valid
-from eventcoder.run.extract import ExtractConfig, task_lines
+from eventcoder.run.config import units_of
+from eventcoder.run.extract import ExtractConfig, ExtractStats, task_lines
 
 #: A path (file, folder, ``-``) or the input documents themselves.
 Source = Union[str, os.PathLike, Iterable[Union[dict, Record]]]
@@ -52,11 +52,17 @@ def records_of(source: Source) -> Iterator[Record]:
         yield Record(text=item["text"], meta=meta)
 
 
-def proposals(source: Source, config: ExtractConfig, n_process: int = 1) -> Iterator[dict]:
-    """Tasks with the proposals of ``config.extractors`` (none: empty tasks), lazily."""
-    units = (unit for record in records_of(source) for unit in split_units(record, config.unit))
-    for lines in task_lines(units, config, n_process=n_process):
-        for line in lines:
+def proposals(source: Source, config: ExtractConfig, n_process: int = 1,
+              stats: ExtractStats | None = None) -> Iterator[dict]:
+    """Tasks with the proposals of ``config.extractors`` (none: empty tasks), lazily.
+
+    ``stats``, when given, counts the tasks made and the boilerplate units skipped so far."""
+    units = (unit for record in records_of(source) for unit in units_of(record, config))
+    for batch in task_lines(units, config, n_process=n_process):
+        if stats is not None:
+            stats.tasks += len(batch.lines)
+            stats.boilerplate += batch.boilerplate
+        for line in batch.lines:
             yield json.loads(line)
 
 
@@ -80,19 +86,20 @@ def read_tasks(path: str, registry: Registry) -> Iterator[dict]:
     return read_valid(path, "task", registry)
 
 
-def _tasks(source: Source, config: ExtractConfig, registry: Registry, n_process: int) -> Iterator[dict]:
+def _tasks(source: Source, config: ExtractConfig, registry: Registry, n_process: int,
+           stats: ExtractStats | None) -> Iterator[dict]:
     if is_task_file(source):
         yield from read_tasks(str(source), registry)
     else:
-        yield from proposals(source, config, n_process)
+        yield from proposals(source, config, n_process, stats)
 
 
 def task_stream(source: Source, config: ExtractConfig, registry: Registry, n_process: int = 1,
-                order: str = "stream", buffer: int = DEFAULT_BUFFER) -> Iterator[dict]:
+                order: str = "stream", buffer: int = DEFAULT_BUFFER, stats: ExtractStats | None = None) -> Iterator[dict]:
     """Precomputed tasks when ``source`` is a task file, else fresh proposals, in review
     ``order`` (``eventcoder.annotation.ordering``: uncertain, disagreement or stream) within ``buffer`` tasks.
 
     The first task is served after one batch in every order (the warm-up window is
     ``config.batch_size`` tasks). A bad order or buffer raises UserError at once; the input
-    is read lazily."""
-    return ordered(_tasks(source, config, registry, n_process), order, buffer, warmup=config.batch_size)
+    is read lazily. News only: ``stats`` counts what :func:`proposals` made and skipped."""
+    return ordered(_tasks(source, config, registry, n_process, stats), order, buffer, warmup=config.batch_size)

@@ -94,6 +94,8 @@ def split_names(value: str) -> tuple[str, ...]:
 
 
 OPTION_HELP = "Extractor option NAME.FIELD=VALUE (repeatable), e.g. -O llm.model=gpt-4o-mini; `eventcoder extractors` lists them."
+BOILERPLATE_HELP = ("Make no task of boilerplate units (share/follow lines, bylines, datelines, units with no verb or"
+                    " under 10 letters, unless an extractor proposes an event there); they are counted in the summary.")
 
 
 def extractor_option_values(option_args: list[str] | None, extractors: tuple[str, ...], aliases: dict[str, object]) -> dict:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from eventcoder.cli.app import (
+    BOILERPLATE_HELP,
     OPTION_HELP,
     Engine,
     Unit,
@@ -44,6 +45,7 @@ def extract(
     scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS", help="dask: join the cluster of this scheduler (tcp://host:8786) instead of starting one."),
     part_size: int | None = typer.Option(None, "--part-size", min=1, help="Parts: JSONL lines (or text files) per part file (default 1000)."),
     min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0, help="Drop proposals whose score (the probability a reviewer keeps them) is below this."),
+    skip_boilerplate: bool = typer.Option(True, "--skip-boilerplate/--no-skip-boilerplate", help=BOILERPLATE_HELP),
     overwrite: bool = typer.Option(False, "--overwrite", help="Parts: replace the parts of an earlier run with another config or other inputs."),
 ) -> None:
     """Propose events for INPUT texts and write Prodigy-format tasks, one per line.
@@ -68,6 +70,7 @@ def extract(
         batch_size=batch_size,
         options=options,
         min_score=min_score,
+        skip_boilerplate=skip_boilerplate,
     )
 
     def report_skip(error: InputError) -> None:
@@ -88,6 +91,8 @@ def extract(
     else:
         stats = run_extract(inputs, output, config, n_process=n_process, skip_invalid=skip_invalid, on_skip=report_skip)
     summary = f"{count(stats.documents, 'document')} -> {count(stats.tasks, 'task')} in {output}{resumed}"
+    if stats.boilerplate:
+        summary += f"; {count(stats.boilerplate, 'boilerplate unit')} skipped"
     if stats.skipped:
         summary += f"; {count(stats.skipped, 'invalid input')} skipped"
     say(summary)

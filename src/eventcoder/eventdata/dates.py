@@ -67,9 +67,10 @@ def parse_document_date(value: object) -> dt.date | None:
 
 
 def document_date(record: dict, text: str | None = None) -> dt.date | None:
-    """The document date: ``date``, ``meta.date``, or a dateline in the first three lines."""
+    """The document date: ``date``, ``meta.date``, or a dateline in the first three lines (or
+    ``meta.dateline``, where extract keeps it when it skips the dateline as boilerplate)."""
     meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-    for value in (record.get("date"), meta.get("date")):
+    for value in (record.get("date"), meta.get("date"), meta.get("dateline")):
         found = parse_document_date(value)
         if found:
             return found

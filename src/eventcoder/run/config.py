@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 
+from eventcoder.core.errors import InputError
 from eventcoder.core.extractor_options import ExtractorOptions, resolve_options
-from eventcoder.pipeline.units import UNITS, Unit
+from eventcoder.pipeline.boilerplate import dateline
+from eventcoder.pipeline.inputs import Record
+from eventcoder.pipeline.units import UNITS, Unit, split_units
 from eventcoder.plugins import get_registry
 
 #: A batch is cut at ``batch_size`` units or at this many characters, whichever comes first,
@@ -28,6 +31,9 @@ class ExtractConfig:
     options: tuple[tuple[str, ExtractorOptions], ...] | Mapping[str, Mapping[str, object]] = ()
     #: Proposals scored below this are dropped (see :func:`above_min_score`).
     min_score: float = 0.0
+    #: Make no task of boilerplate units (share lines, datelines, bylines, verbless fragments
+    #: without a proposal: :mod:`eventcoder.pipeline.boilerplate`); they are counted instead.
+    skip_boilerplate: bool = True
 
     def __post_init__(self):
         if self.unit not in UNITS:
@@ -63,6 +69,18 @@ def above_min_score(events: list, min_score: float) -> list:
         return 1.0 if value is None else float(value)
 
     return [event for event in events if score(event) >= min_score]
+
+
+def units_of(record: Record, config: ExtractConfig, on_error: Callable[[InputError], None] | None = None) -> Iterator[Unit]:
+    """The units of ``record`` (:func:`~eventcoder.pipeline.units.split_units`). With
+    ``skip_boilerplate`` each carries the record's dateline in ``meta.dateline``: its own unit
+    is skipped, and the document date it gives must not go with it."""
+    units = split_units(record, config.unit, on_error=on_error)
+    line = dateline(record.text) if config.skip_boilerplate else None
+    for unit in units:
+        if line is not None:
+            unit.meta["dateline"] = line
+        yield unit
 
 
 def batches(units: Iterator[Unit], size: int, max_chars: int = BATCH_CHARS) -> Iterator[list[Unit]]:

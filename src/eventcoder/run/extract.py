@@ -16,13 +16,13 @@ from eventcoder.core.atomic import atomic_writer
 from eventcoder.core.errors import InputError
 from eventcoder.core.progress import progress_bar
 from eventcoder.pipeline.inputs import input_size, read_inputs
-from eventcoder.pipeline.units import Unit, split_units
+from eventcoder.pipeline.units import Unit
 from eventcoder.plugins import get_registry
-from eventcoder.run.config import ExtractConfig, above_min_score, batches
+from eventcoder.run.config import ExtractConfig, above_min_score, batches, units_of
 from eventcoder.run.runner import run
-from eventcoder.run.worker import process_batch
+from eventcoder.run.worker import Batch, process_batch
 
-__all__ = ["ExtractConfig", "ExtractStats", "above_min_score", "extract", "task_lines"]
+__all__ = ["Batch", "ExtractConfig", "ExtractStats", "above_min_score", "extract", "task_lines"]
 
 
 @dataclass
@@ -31,11 +31,13 @@ class ExtractStats:
     tasks: int = 0
     #: Bad records skipped (``skip_invalid``); each was handed to ``on_skip``, none is kept here.
     skipped: int = 0
+    #: Units made no task of as boilerplate (``config.skip_boilerplate``).
+    boilerplate: int = 0
 
 
 def task_lines(units: Iterator[Unit], config: ExtractConfig, *, engine: str = "local", n_process: int = 1,
-               scheduler: str | None = None) -> Iterator[list[str]]:
-    """The task lines of ``units``, one list per batch, in order."""
+               scheduler: str | None = None) -> Iterator[Batch]:
+    """The task lines of ``units``, one :class:`Batch` per batch of units, in order."""
     return run(process_batch, batches(units, config.batch_size), config, engine=engine, n_process=n_process,
                scheduler=scheduler, ordered=True)
 
@@ -70,9 +72,10 @@ def extract(
             for record in records:
                 stats.documents += 1
                 bar.advance(record.nbytes, status=f"{stats.documents} docs")
-                yield from split_units(record, config.unit, on_error=skipped if skip_invalid else None)
+                yield from units_of(record, config, on_error=skipped if skip_invalid else None)
 
-        for lines in task_lines(units(), config, n_process=n_process):
-            out.writelines(line + "\n" for line in lines)
-            stats.tasks += len(lines)
+        for batch in task_lines(units(), config, n_process=n_process):
+            out.writelines(line + "\n" for line in batch.lines)
+            stats.tasks += len(batch.lines)
+            stats.boilerplate += batch.boilerplate
     return stats

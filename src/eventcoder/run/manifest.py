@@ -2,8 +2,9 @@
 
 ``manifest.jsonl`` holds a header line (format, eventcoder version, extraction config, inputs,
 part size), then one line per finished part: its input range, lines in, documents, tasks out,
-errors skipped, words, and the size and SHA-256 of its part file. The header also holds each
-input file's size, mtime and SHA-256, so a resume refuses an input that changed. Only the process that runs
+errors skipped, words, boilerplate units skipped, and the size and SHA-256 of its part file.
+The header also holds each input file's size, mtime and SHA-256, so a resume refuses an input
+that changed. Only the process that runs
 the extraction writes it; workers write only part files. A part's line is appended (one write,
 then fsync) after its part file was renamed into place, so at any kill the manifest names only
 complete files. A line torn by a kill is cut off when the manifest is next opened.
@@ -54,6 +55,7 @@ def run_header(config: ExtractConfig, inputs: list[str], part_size: int) -> dict
             # Each extractor's options but those that change how a run goes, not what it writes.
             "options": {name: options.recorded() for name, options in config.options},
             "min_score": config.min_score,
+            "skip_boilerplate": config.skip_boilerplate,
         },
         "inputs": list(inputs),
         "input_files": input_fingerprints(inputs),

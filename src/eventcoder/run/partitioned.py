@@ -43,6 +43,7 @@ class PartsStats(ExtractStats):
         self.documents += entry["documents"]
         self.tasks += entry["tasks"]
         self.words += entry["words"]
+        self.boilerplate += entry.get("boilerplate", 0)
 
 
 def is_folder_output(output: str) -> bool:

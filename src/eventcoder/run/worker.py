@@ -9,14 +9,25 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass, field
 
 from eventcoder.extractors import TASK_META_KEY, ExtractorContext, build_extractors
 from eventcoder.extractors.ensemble import merge_events
+from eventcoder.pipeline.boilerplate import is_boilerplate, looks_like_boilerplate
 from eventcoder.pipeline.nlp import load_pipeline
 from eventcoder.pipeline.tasks import make_task
 from eventcoder.pipeline.units import Unit
 from eventcoder.plugins import get_registry
 from eventcoder.run.config import ExtractConfig, above_min_score
+
+
+@dataclass
+class Batch:
+    """What a worker hands back for a batch of units: task lines, in order, and what it left out."""
+
+    lines: list[str] = field(default_factory=list)
+    #: Units (sentence windows, with ``unit="sentence"``) skipped as boilerplate.
+    boilerplate: int = 0
 
 
 class Worker:
@@ -28,19 +39,26 @@ class Worker:
         self.nlp = load_pipeline(config.spacy_model)
         self.extractors = build_extractors(config.extractors, ExtractorContext(self.registry, self.nlp), dict(config.options))
 
-    def process(self, units: list[Unit]) -> list[str]:
-        """Tasks for ``units`` as JSON lines, in order: ready to write."""
+    def process(self, units: list[Unit]) -> Batch:
+        """Tasks for ``units`` as JSON lines, in order, ready to write; boilerplate counted."""
+        skip = self.config.skip_boilerplate
+        batch = Batch()
+        if skip:  # share lines and datelines are not even parsed
+            kept = [unit for unit in units if not looks_like_boilerplate(unit.text)]
+            batch.boilerplate, units = len(units) - len(kept), kept
         docs = list(self.nlp.pipe((unit.text for unit in units), batch_size=self.config.batch_size))
         per_extractor = [list(extractor.extract(docs)) for extractor in self.extractors]
-        lines: list[str] = []
         for index, (doc, unit) in enumerate(zip(docs, units)):
             events = merge_events([proposals[index] for proposals in per_extractor], self.registry)
             events = above_min_score(events, self.config.min_score)
             extra = doc.user_data.get(TASK_META_KEY, {})
             for window, meta in self._windows(doc, unit):
                 task = make_task(window, events, {**meta, **extra}, self.registry)
-                lines.append(json.dumps(task, ensure_ascii=False))
-        return lines
+                if skip and is_boilerplate(window, proposed=bool(task["events"])):
+                    batch.boilerplate += 1
+                    continue
+                batch.lines.append(json.dumps(task, ensure_ascii=False))
+        return batch
 
     def _windows(self, doc, unit: Unit):
         if self.config.unit != "sentence":
@@ -80,7 +98,7 @@ def worker_lock() -> threading.Lock:
     return _Loaded.lock
 
 
-def process_batch(units: list[Unit], config: ExtractConfig) -> list[str]:
+def process_batch(units: list[Unit], config: ExtractConfig) -> Batch:
     """The task lines of ``units``: what a worker hands back for a single-file run."""
     with _Loaded.lock:
         return loaded_worker(config).process(units)

@@ -108,18 +108,19 @@ def option_args(option: list[str] | str | None, extractors: Names = None, **llm:
     return options
 
 
-def _config(extractors: Names, unit: str, spacy_model: str | None, batch_size: int, options: dict | None = None) -> ExtractConfig:
+def _config(extractors: Names, unit: str, spacy_model: str | None, batch_size: int, options: dict | None = None,
+            skip_boilerplate: bool = True) -> ExtractConfig:
     """``options`` is ``{extractor: {field: value}}``, validated by each extractor's model."""
     return ExtractConfig(extractors=names(extractors), unit=unit, spacy_model=spacy_model, batch_size=batch_size,
-                         options=options or {})
+                         options=options or {}, skip_boilerplate=skip_boilerplate)
 
 
 def manual(dataset: str, source: Source, *, unit: str = "paragraph", spacy_model: str | None = None,
-           batch_size: int = 10, exclude: Names = None, exclude_by: str = "input") -> dict:
+           batch_size: int = 10, exclude: Names = None, exclude_by: str = "input", skip_boilerplate: bool = True) -> dict:
     """``events.manual``: tokenized texts, nothing proposed."""
     check_exclude_by(exclude_by)
     registry = get_registry()
-    tasks = proposals(source, _config((), unit, spacy_model, batch_size))
+    tasks = proposals(source, _config((), unit, spacy_model, batch_size, skip_boilerplate=skip_boilerplate))
     return _components(dataset, _prepared(tasks, registry, choices=False, llm=False), registry, exclude, exclude_by,
                        choices=False, llm=False)
 
@@ -127,18 +128,20 @@ def manual(dataset: str, source: Source, *, unit: str = "paragraph", spacy_model
 def correct(dataset: str, source: Source, *, extractor: Names = "rules", unit: str = "paragraph",
             spacy_model: str | None = None, batch_size: int = 10, exclude: Names = None,
             options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER,
-            exclude_by: str = "input") -> dict:
+            exclude_by: str = "input", skip_boilerplate: bool = True) -> dict:
     """``events.correct``: an extractor's proposals (or a file of tasks) to correct, in ``order``."""
-    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options), exclude, exclude_by,
+    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options, skip_boilerplate),
+                       exclude, exclude_by,
                        order, buffer, llm=False)
 
 
 def llm_correct(dataset: str, source: Source, *, extractor: Names = "llm", unit: str = "paragraph",
                 spacy_model: str | None = None, batch_size: int = 5, exclude: Names = None,
                 options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER,
-                exclude_by: str = "input") -> dict:
+                exclude_by: str = "input", skip_boilerplate: bool = True) -> dict:
     """``events.llm.correct``: LLM proposals to correct, with the prompt and response shown, in ``order``."""
-    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options), exclude, exclude_by,
+    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options, skip_boilerplate),
+                       exclude, exclude_by,
                        order, buffer, llm=True)
 
 
@@ -153,6 +156,7 @@ def _correcting(dataset: str, source: Source, config: ExtractConfig, exclude: Na
 
 def llm_fetch(source: str, output: str, *, extractor: Names = "llm", unit: str = "paragraph",
               spacy_model: str | None = None, batch_size: int = 5, n_process: int = 1,
-              options: dict | None = None) -> ExtractStats:
+              options: dict | None = None, skip_boilerplate: bool = True) -> ExtractStats:
     """``events.llm.fetch``: write proposals to ``output`` (atomically) to review later."""
-    return extract([source], output, _config(extractor, unit, spacy_model, batch_size, options), n_process=n_process)
+    return extract([source], output, _config(extractor, unit, spacy_model, batch_size, options, skip_boilerplate),
+                   n_process=n_process)

@@ -37,6 +37,10 @@ BATCH_SIZE = ("Units parsed per batch (the stream starts after one batch)", "opt
 EXCLUDE = ("Comma-separated datasets whose answered inputs are skipped", "option", "e", str)
 EXCLUDE_BY = ("Skip what --exclude datasets (and this one) answered by input (the text: default) or task (text and proposals)",
               "option", "eb", str)
+#: A flag (Prodigy's flags are off by default): skipping boilerplate is the default.
+KEEP_HELP = ("Keep boilerplate units (share/follow lines, bylines, datelines, units with no verb or under 10 letters"
+             " and no proposal) as tasks")
+KEEP = {"no_skip_boilerplate": (KEEP_HELP, "flag", "nsb", bool)}
 ORDER = {
     "order": ("Review order: uncertain (most doubtful first), disagreement (extractors disputing first) or stream", "option", "o", str),
     "buffer": ("Tasks read ahead to pick the next one from (uncertain, disagreement)", "option", "ob", int),
@@ -54,59 +58,63 @@ LLM = {
 
 
 @recipe("events.manual", dataset=DATASET, source=SOURCE, unit=UNIT, spacy_model=SPACY_MODEL,
-        batch_size=BATCH_SIZE, exclude=EXCLUDE, exclude_by=EXCLUDE_BY)
+        batch_size=BATCH_SIZE, exclude=EXCLUDE, exclude_by=EXCLUDE_BY, **KEEP)
 def events_manual(dataset: str, source: str, unit: str = "paragraph", spacy_model: Optional[str] = None,
-                  batch_size: int = 10, exclude: Optional[str] = None, exclude_by: str = "input") -> dict:
+                  batch_size: int = 10, exclude: Optional[str] = None, exclude_by: str = "input",
+                  no_skip_boilerplate: bool = False) -> dict:
     """Mark triggers, argument mentions and roles by hand in tokenized news text."""
     return components.manual(dataset, source, unit=unit, spacy_model=spacy_model, batch_size=batch_size, exclude=exclude,
-                             exclude_by=exclude_by)
+                             exclude_by=exclude_by, skip_boilerplate=not no_skip_boilerplate)
 
 
 @recipe("events.correct", dataset=DATASET, source=TASKS_SOURCE,
         extractor=("Extractor name(s), comma-separated (default: rules)", "option", "x", str),
         unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE, exclude=EXCLUDE, exclude_by=EXCLUDE_BY, **ORDER,
-        **OPTION)
+        **OPTION, **KEEP)
 def events_correct(dataset: str, source: str, extractor: str = "rules", unit: str = "paragraph",
                    spacy_model: Optional[str] = None, batch_size: int = 10, exclude: Optional[str] = None,
                    exclude_by: str = "input", order: str = "stream", buffer: int = DEFAULT_BUFFER,
-                   option: Optional[List[str]] = None) -> dict:
+                   option: Optional[List[str]] = None, no_skip_boilerplate: bool = False) -> dict:
     """Correct an extractor's proposed events: spans, roles, overlapping arguments, modality."""
     return components.correct(dataset, source, extractor=extractor, unit=unit, spacy_model=spacy_model,
                               batch_size=batch_size, exclude=exclude, exclude_by=exclude_by, order=order, buffer=buffer,
-                              options=components.option_args(option, extractor))
+                              options=components.option_args(option, extractor), skip_boilerplate=not no_skip_boilerplate)
 
 
 @recipe("events.llm.correct", dataset=DATASET, source=TASKS_SOURCE,
         extractor=("Extractor name(s), comma-separated (default: llm)", "option", "x", str),
         unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE, exclude=EXCLUDE, exclude_by=EXCLUDE_BY, **LLM, **ORDER,
-        **OPTION)
+        **OPTION, **KEEP)
 def events_llm_correct(dataset: str, source: str, extractor: str = "llm", unit: str = "paragraph",
                        spacy_model: Optional[str] = None, batch_size: int = 5, exclude: Optional[str] = None,
                        exclude_by: str = "input",
                        llm_config: Optional[str] = None, llm_model: Optional[str] = None,
                        llm_base_url: Optional[str] = None, llm_examples: Optional[str] = None,
                        llm_cache: Optional[str] = None, order: str = "stream", buffer: int = DEFAULT_BUFFER,
-                       option: Optional[List[str]] = None) -> dict:
+                       option: Optional[List[str]] = None, no_skip_boilerplate: bool = False) -> dict:
     """Correct an LLM's proposed events, with its prompt and raw response beside them."""
     options = components.option_args(option, extractor, llm_config=llm_config, llm_model=llm_model, llm_base_url=llm_base_url,
                                       llm_examples=llm_examples, llm_cache=llm_cache)
     return components.llm_correct(dataset, source, extractor=extractor, unit=unit, spacy_model=spacy_model,
                                   batch_size=batch_size, exclude=exclude, exclude_by=exclude_by, options=options,
-                                  order=order, buffer=buffer)
+                                  order=order, buffer=buffer, skip_boilerplate=not no_skip_boilerplate)
 
 
 @recipe("events.llm.fetch", source=SOURCE, output=("Output JSONL of tasks (written atomically)", "positional", None, str),
         extractor=("Extractor name(s), comma-separated (default: llm)", "option", "x", str),
         unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE,
-        n_process=("Worker processes", "option", "n", int), **LLM, **OPTION)
+        n_process=("Worker processes", "option", "n", int), **LLM, **OPTION, **KEEP)
 def events_llm_fetch(source: str, output: str, extractor: str = "llm", unit: str = "paragraph",
                      spacy_model: Optional[str] = None, batch_size: int = 5, n_process: int = 1,
                      llm_config: Optional[str] = None, llm_model: Optional[str] = None,
                      llm_base_url: Optional[str] = None, llm_examples: Optional[str] = None,
-                     llm_cache: Optional[str] = None, option: Optional[List[str]] = None) -> None:
+                     llm_cache: Optional[str] = None, option: Optional[List[str]] = None,
+                     no_skip_boilerplate: bool = False) -> None:
     """Fetch LLM proposals for SOURCE into OUTPUT, to review later with events.llm.correct."""
     options = components.option_args(option, extractor, llm_config=llm_config, llm_model=llm_model, llm_base_url=llm_base_url,
                                       llm_examples=llm_examples, llm_cache=llm_cache)
     stats = components.llm_fetch(source, output, extractor=extractor, unit=unit, spacy_model=spacy_model,
-                                 batch_size=batch_size, n_process=n_process, options=options)
-    print(f"{count(stats.documents, 'document')} -> {count(stats.tasks, 'task')} in {output}")
+                                 batch_size=batch_size, n_process=n_process, options=options,
+                                 skip_boilerplate=not no_skip_boilerplate)
+    skipped = f"; {count(stats.boilerplate, 'boilerplate unit')} skipped" if stats.boilerplate else ""
+    print(f"{count(stats.documents, 'document')} -> {count(stats.tasks, 'task')} in {output}{skipped}")

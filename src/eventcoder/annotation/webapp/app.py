@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs, quote
@@ -53,6 +53,7 @@ from eventcoder.annotation.webapp.team import team_report
 from eventcoder.core.errors import InputError
 from eventcoder.core.reading import parse_json_line
 from eventcoder.core.vocabulary import MODALITIES, Registry
+from eventcoder.run.extract import ExtractStats
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 1024 * 1024
@@ -91,6 +92,13 @@ class Review:
     #: ``adjudicate``: tasks are answers of ``source_dataset`` to reconcile (``--adjudicate``).
     mode: str = "review"
     source_dataset: str | None = None
+    #: Counts of each news stream the feed reads (one, or one per session with overlap).
+    stream_counts: list[ExtractStats] = field(default_factory=list)
+
+    @property
+    def boilerplate(self) -> int:
+        """Boilerplate units skipped so far: every stream reads the same input, so the furthest read."""
+        return max((counts.boilerplate for counts in self.stream_counts), default=0)
 
     @property
     def queue(self) -> SessionQueue:

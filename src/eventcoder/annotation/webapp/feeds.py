@@ -22,7 +22,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from eventcoder.annotation.webapp.queue import KEYS, TaskQueue
+from eventcoder.annotation.webapp.queue import TaskQueue, UniqueTasks, hash_key
 from eventcoder.core.errors import InputError
 
 
@@ -80,23 +80,18 @@ class SharedFeed:
 
     def __init__(self, tasks: Iterator[dict], answered_by: dict[int, set[str]], key: str = "task",
                  total: int | None = None, lease_s: float = 600.0, per_task: int = 1):
-        if key not in KEYS:
-            raise ValueError(f"key is one of {', '.join(KEYS)}, not {key!r}")
         if per_task < 1:
             raise ValueError("per_task must be 1 or more")
-        self._tasks = tasks
+        self._hash_key = hash_key(key)
+        self._stream = UniqueTasks(tasks)
         self._answered_by = {value: set(who) for value, who in answered_by.items()}
-        self._hash_key = f"_{key}_hash"
-        self._seen: set[int] = set()
         self._open: OrderedDict[int, _Open] = OrderedDict()
         self._lock = threading.Lock()
-        self._exhausted = False
         self.total, self.lease_s, self.per_task = total, lease_s, per_task
         #: Per session: tasks of the stream read so far that it answered.
         self._done: Counter[str] = Counter()
         #: Tasks of the stream read so far answered by ``per_task`` annotators.
         self.complete = 0
-        self._error: InputError | None = None
 
     def _who(self, task: dict) -> set[str]:
         return self._answered_by.setdefault(task[self._hash_key], set())
@@ -133,22 +128,12 @@ class SharedFeed:
         """Read up to the first task that needs answers: bad input there raises its InputError."""
         with self._lock:
             self._pull()
-            if self._error is not None:
-                raise self._error
+            if self._stream.error is not None:
+                raise self._stream.error
 
     def _pull(self) -> dict | None:
         """The next task of the stream that needs answers, now open; None at the end."""
-        while not self._exhausted:
-            try:
-                task = next(self._tasks, None)
-            except InputError as exc:
-                self._error, task = exc, None
-            if task is None:
-                self._exhausted = True
-                break
-            if task["_task_hash"] in self._seen:
-                continue
-            self._seen.add(task["_task_hash"])
+        while (task := self._stream.pull()) is not None:
             who = self._who(task)
             self._done.update(who)
             if len(who) >= self.per_task:
@@ -192,7 +177,7 @@ class SharedFeed:
                     self.complete = max(0, self.complete - 1)
                 who.discard(session)
                 self._done[session] = max(0, self._done[session] - 1)
-            self._seen.add(task["_task_hash"])
+            self._stream.mark_seen(task["_task_hash"])
             item = self._open.setdefault(task["_task_hash"], _Open(task))
             item.holds[(session, client)] = time.monotonic()
             self._open.move_to_end(task["_task_hash"], last=False)
@@ -202,7 +187,7 @@ class SharedFeed:
             return {"done": self._done[session], "total": self.total, "complete": self.complete}
 
     def error(self, session: str) -> InputError | None:
-        return self._error
+        return self._stream.error
 
 
 class SessionQueue:

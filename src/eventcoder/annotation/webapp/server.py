@@ -29,8 +29,9 @@ from eventcoder.annotation.webapp.app import (
 from eventcoder.annotation.webapp.feeds import OverlapFeed, SharedFeed
 from eventcoder.annotation.webapp.queue import TaskQueue
 from eventcoder.core.errors import UserError
+from eventcoder.core.plural import count
 from eventcoder.plugins import get_registry
-from eventcoder.run.extract import ExtractConfig
+from eventcoder.run.extract import ExtractConfig, ExtractStats
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8080
 
@@ -94,14 +95,17 @@ def _check(options: ReviewOptions, annotator: str) -> None:
             raise UserError(f"--adjudicate: no dataset {options.source!r} in {options.db}")
 
 
-def _feed(options: ReviewOptions, store: AnswerStore, registry) -> OverlapFeed | SharedFeed:
+def _feed(options: ReviewOptions, store: AnswerStore, registry, counts: list[ExtractStats]) -> OverlapFeed | SharedFeed:
+    """The feed of ``options``; each news stream it reads appends its counts to ``counts``."""
     if options.adjudicate:  # one adjudicated answer per text, whoever gives it
         return SharedFeed(adjudication_stream(options.db, options.source, registry), store.answered_by(options.dataset, "input"),
                           key="input", total=store.inputs(options.source), lease_s=options.lease_s)
     total = _count_lines(options.source) if is_task_file(options.source) else None
 
     def stream():
-        return task_stream(options.source, options.extract, registry, order=options.order, buffer=options.buffer)
+        counts.append(ExtractStats())
+        return task_stream(options.source, options.extract, registry, order=options.order, buffer=options.buffer,
+                           stats=counts[-1])
 
     if options.feed_overlap:
         return OverlapFeed(lambda who: TaskQueue(stream(), store.answered(options.dataset, who, options.exclude_by),
@@ -117,8 +121,9 @@ def open_review(options: ReviewOptions) -> Review:
     _check(options, annotator)
     registry = get_registry()
     store = AnswerStore(options.db)
+    counts: list[ExtractStats] = []
     try:
-        feed = _feed(options, store, registry)
+        feed = _feed(options, store, registry, counts)
         feed.prime(annotator)
     except BaseException:
         store.close()
@@ -128,7 +133,7 @@ def open_review(options: ReviewOptions) -> Review:
     return Review(options.dataset, annotator, registry, store, feed, token=token, local_only=local,
                   sessions=frozenset(options.sessions) if options.sessions else None,
                   mode="adjudicate" if options.adjudicate else "review",
-                  source_dataset=options.source if options.adjudicate else None)
+                  source_dataset=options.source if options.adjudicate else None, stream_counts=counts)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -171,5 +176,7 @@ def serve(options: ReviewOptions, announce: Callable[[str], None] = print) -> No
         announce(f"eventcoder review: open {base}  (Ctrl-C stops)")
         server = uvicorn.Server(uvicorn.Config(create_app(review), log_level="warning", access_log=False))
         server.run(sockets=[sock])
-    finally:
+    finally:  # on Ctrl-C too (uvicorn raises it again once it has shut down)
         review.store.close()
+        if review.boilerplate:
+            announce(f"eventcoder review: {count(review.boilerplate, 'boilerplate unit')} skipped")

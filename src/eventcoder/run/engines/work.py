@@ -21,8 +21,8 @@ from typing import Iterator
 
 from eventcoder.core.atomic import atomic_writer
 from eventcoder.core.errors import InputError
-from eventcoder.pipeline.units import Unit, split_units
-from eventcoder.run.config import ExtractConfig, batches
+from eventcoder.pipeline.units import Unit
+from eventcoder.run.config import ExtractConfig, batches, units_of
 from eventcoder.run.manifest import file_sha256
 from eventcoder.run.parts import Part, read_part
 from eventcoder.run.worker import loaded_worker, worker_lock
@@ -57,6 +57,8 @@ class PartResult:
     words: int = 0
     bytes: int = 0
     sha256: str = ""
+    #: Units made no task of as boilerplate.
+    boilerplate: int = 0
     #: Records skipped with ``skip_invalid``.
     skipped: list[ErrorAt] = field(default_factory=list)
     #: Set when a bad record stopped the part; no part file was written.
@@ -71,6 +73,7 @@ class PartResult:
             "part": part.name, "source": part.source, "first": part.first, "last": part.last,
             "lines": part.lines, "documents": self.documents, "tasks": self.tasks,
             "errors": len(self.skipped), "words": self.words, "bytes": self.bytes, "sha256": self.sha256,
+            "boilerplate": self.boilerplate,
         }
 
 
@@ -103,13 +106,15 @@ def process_part(part: Part, job: PartJob, earlier: dict | None = None) -> PartR
             for record in read_part(part, on_error):
                 result.documents += 1
                 result.words += len(record.text.split())
-                yield from split_units(record, job.config.unit, on_error=on_error)
+                yield from units_of(record, job.config, on_error=on_error)
 
         digest = hashlib.sha256()
         try:
             with atomic_writer(Path(job.folder) / part.name, "wb") as out:
-                for batch in batches(units(), job.config.batch_size):
-                    for line in worker.process(batch):
+                for units_batch in batches(units(), job.config.batch_size):
+                    batch = worker.process(units_batch)
+                    result.boilerplate += batch.boilerplate
+                    for line in batch.lines:
                         data = (line + "\n").encode("utf-8")
                         digest.update(data)
                         out.write(data)
