@@ -139,3 +139,27 @@ def test_extractor_options_repeat_under_prodigys_command_line(prodigy, news, reg
     assert any(task["events"] for task in tasks)
     with pytest.raises(UserError, match="extractor 'rules' has no option 'colour'"):
         served(prodigy, ["events.correct", "my_set", str(news), "-O", "rules.colour=red"])
+
+
+def test_min_score_parses_as_a_number_and_filters(prodigy, registry, nlp, tmp_path):
+    from test_rules_score import check_filtered, scored_task
+
+    task = scored_task(nlp, registry)
+    path = tmp_path / "tasks.jsonl"
+    path.write_text(json.dumps(task) + "\n")
+    for recipe in ("events.correct", "events.llm.correct"):
+        [served_task] = check_components(served(prodigy, [recipe, "my_set", str(path), "-ms", "0.6"]), "my_set", registry)
+        check_filtered(served_task, task, registry)
+    news = tmp_path / "news.txt"
+    news.write_text(task["text"])
+
+    def fetched(cut: str) -> list[float]:
+        out = tmp_path / f"fetched{cut}.jsonl"
+        prodigy.cli.run(["prodigy", "events.llm.fetch", str(news), str(out), "-x", "rules", "--min-score", cut])
+        return sorted(e["score"] for t in read_jsonl(out) for e in t["events"])
+
+    every = fetched("0")
+    cut = (every[0] + every[-1]) / 2
+    assert every[0] < cut and fetched(f"{cut:.6f}") == [s for s in every if s >= cut]
+    with pytest.raises(SystemExit):
+        served(prodigy, ["events.correct", "my_set", str(path), "-ms", "high"])

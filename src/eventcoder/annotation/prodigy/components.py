@@ -108,10 +108,14 @@ def option_args(option: list[str] | str | None, extractors: Names = None, **llm:
     return options
 
 
-def _config(extractors: Names, unit: str, spacy_model: str | None, batch_size: int, options: dict | None = None) -> ExtractConfig:
-    """``options`` is ``{extractor: {field: value}}``, validated by each extractor's model."""
+def _config(extractors: Names, unit: str, spacy_model: str | None, batch_size: int, options: dict | None = None,
+            min_score: float = 0.0) -> ExtractConfig:
+    """``options`` is ``{extractor: {field: value}}``, validated by each extractor's model;
+    proposals scored below ``min_score`` are left out (UserError outside 0..1)."""
+    if not 0.0 <= min_score <= 1.0:
+        raise UserError(f"--min-score must be between 0 and 1, not {min_score}")
     return ExtractConfig(extractors=names(extractors), unit=unit, spacy_model=spacy_model, batch_size=batch_size,
-                         options=options or {})
+                         options=options or {}, min_score=min_score)
 
 
 def manual(dataset: str, source: Source, *, unit: str = "paragraph", spacy_model: str | None = None,
@@ -127,18 +131,20 @@ def manual(dataset: str, source: Source, *, unit: str = "paragraph", spacy_model
 def correct(dataset: str, source: Source, *, extractor: Names = "rules", unit: str = "paragraph",
             spacy_model: str | None = None, batch_size: int = 10, exclude: Names = None,
             options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER,
-            exclude_by: str = "input") -> dict:
-    """``events.correct``: an extractor's proposals (or a file of tasks) to correct, in ``order``."""
-    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options), exclude, exclude_by,
+            exclude_by: str = "input", min_score: float = 0.0) -> dict:
+    """``events.correct``: an extractor's proposals (or a file of tasks) to correct, in ``order``,
+    those scored below ``min_score`` left out."""
+    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options, min_score), exclude, exclude_by,
                        order, buffer, llm=False)
 
 
 def llm_correct(dataset: str, source: Source, *, extractor: Names = "llm", unit: str = "paragraph",
                 spacy_model: str | None = None, batch_size: int = 5, exclude: Names = None,
                 options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER,
-                exclude_by: str = "input") -> dict:
-    """``events.llm.correct``: LLM proposals to correct, with the prompt and response shown, in ``order``."""
-    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options), exclude, exclude_by,
+                exclude_by: str = "input", min_score: float = 0.0) -> dict:
+    """``events.llm.correct``: LLM proposals to correct, with the prompt and response shown, in ``order``,
+    those scored below ``min_score`` left out."""
+    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options, min_score), exclude, exclude_by,
                        order, buffer, llm=True)
 
 
@@ -153,6 +159,7 @@ def _correcting(dataset: str, source: Source, config: ExtractConfig, exclude: Na
 
 def llm_fetch(source: str, output: str, *, extractor: Names = "llm", unit: str = "paragraph",
               spacy_model: str | None = None, batch_size: int = 5, n_process: int = 1,
-              options: dict | None = None) -> ExtractStats:
-    """``events.llm.fetch``: write proposals to ``output`` (atomically) to review later."""
-    return extract([source], output, _config(extractor, unit, spacy_model, batch_size, options), n_process=n_process)
+              options: dict | None = None, min_score: float = 0.0) -> ExtractStats:
+    """``events.llm.fetch``: write proposals scored at least ``min_score`` to ``output`` (atomically) to review later."""
+    return extract([source], output, _config(extractor, unit, spacy_model, batch_size, options, min_score),
+                   n_process=n_process)
