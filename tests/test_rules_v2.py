@@ -146,3 +146,33 @@ def test_refusal_phrasings(rules, nlp):
         assert fillers(event, "refused")[0].startswith(refused), text
     for text in ("The city denied the allegations.", "Crowds gathered in the square.", "The team will meet its targets."):
         assert not [e for e in extract(rules, nlp, text) if e.label in ("REFUSAL", "MEETING")], text
+
+
+# -- senses checked through the arguments, not sentence-wide word lists ---------------------------
+
+
+def test_a_refusal_needs_something_refusable_or_a_political_refuser(rules, nlp):
+    kept = [("The rebels dismissed an appeal to disarm.", "dismissed"),
+            ("The government rejected the plan.", "rejected"),
+            ("Pristina boycotted the previous round of talks.", "boycotted")]
+    for text, trigger in kept:
+        assert find(extract(rules, nlp, text), "REFUSAL", trigger).modality == "asserted", text
+    for text in ("Dock workers shunned work for a third day.", "The court dismissed an appeal by the former mayor.",
+                 "Police foiled an attack on the embassy.", "A logistics firm sued to block the takeover."):
+        assert not [e for e in extract(rules, nlp, text) if e.label == "REFUSAL"], text
+
+
+def test_words_elsewhere_in_the_sentence_no_longer_drop_an_agreement(rules, nlp):
+    event = find(extract(rules, nlp, "The two defence ministries signed a pact on equipment transfers."), "AGREEMENT", "signed a pact")
+    assert fillers(event, "party") == ["The two defence ministries"]
+    for text in ("Real Betis have signed striker Nuno Barreiros from Benfica on a five-year deal.",
+                 "Manchester United will meet Liverpool in the FA Cup semi-final."):
+        assert not [e for e in extract(rules, nlp, text) if e.label in ("AGREEMENT", "MEETING")], text
+
+
+def test_a_verb_of_saying_needs_an_actor_as_its_subject(rules, nlp):
+    for text in ("A demonstration in the capital called for new elections.", "The case raises fears about press freedom.",
+                 "The electoral commission predicted turnout of 60 percent."):
+        assert not [e for e in extract(rules, nlp, text) if e.label == "STATEMENT"], text
+    said = find(extract(rules, nlp, "The minister predicted that the ruling party would win."), "STATEMENT", "predicted")
+    assert fillers(said, "content") == ["the ruling party would win"]

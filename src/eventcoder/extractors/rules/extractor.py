@@ -25,6 +25,7 @@ from eventcoder.extractors.rules.patterns import (
     split_slots,
 )
 from eventcoder.extractors.rules.score import DEFAULT_SCORE, default_scorer, features
+from eventcoder.extractors.rules.senses import SenseChecks
 from eventcoder.extractors.rules.spans import (
     MAX_CONTENT,
     PLACE_ENTS,
@@ -82,6 +83,7 @@ class RuleExtractor:
         #: Lemma hash -> hash of the lemma lower-cased (see ``_lower_lemmas``).
         self._lowered: dict[int, int] = {}
         self.actor_nouns = patterns.lexicon["actor_nouns"]
+        self.senses = SenseChecks(patterns.lexicon)
         self.matcher = IndexedMatcher(vocab)
         self.dep_matcher = GatedDependencyMatcher(vocab)
         self.rules: dict[str, Rule] = {}
@@ -331,8 +333,11 @@ class RuleExtractor:
             refusal_anchors = frozenset(m.anchor.i for m in matches if m.rule.pattern.type == "REFUSAL")
             for match in matches:
                 etype = self.registry.types.get(match.rule.pattern.type)
-                if etype is not None:
-                    found.append(self._event(match, etype, regions, refusal_anchors))
+                if etype is None:
+                    continue
+                proposal = self._event(match, etype, regions, refusal_anchors)
+                if self.senses.keep(doc, proposal[0], match.anchor):
+                    found.append(proposal)
         return found
 
     def events(self, doc: Doc) -> list[ProposedEvent]:

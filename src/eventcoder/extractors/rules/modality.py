@@ -289,8 +289,8 @@ def detect_modality(
             if dep in ("npadvmod", "prep", "pobj") and depth <= 1 and not future_is_asserted:
                 if _future_time(child, cues):
                     claim("planned")
-        if depth == 0 and token.pos_ not in VERBAL:
-            # "a conference to be held in Vienna"
+        if depth == 0 and token.pos_ not in VERBAL and not statement:
+            # "a conference to be held in Vienna" (not "an appeal to disarm": what was appealed for)
             for child in token.children:
                 if child.dep_ in ("acl", "relcl") and any(g.lower_ == "to" and g.dep_ == "aux" for g in child.children):
                     claim("planned")
