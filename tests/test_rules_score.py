@@ -142,3 +142,21 @@ def test_recipes_drop_low_scored_fresh_proposals(tmp_path):
     recipes.events_llm_fetch(str(news), str(out), extractor="rules", min_score=cut)
     fetched = [e["score"] for line in out.read_text().splitlines() for e in json.loads(line)["events"]]
     assert sorted(fetched) == sorted(kept)
+
+
+def test_the_corpus_rebuilds_to_the_shipped_splits_and_holds_the_issue_15_kinds(tmp_path):
+    """The sources build to exactly the shipped files (the test split stays frozen when train
+    grows), and train holds sentences for the rules' failure kinds with hard negatives."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(ROOT / "corpus" / "build.py"), "--out-dir", str(tmp_path)], check=True,
+                   capture_output=True)
+    for split in ("dev", "test", "train"):
+        assert (tmp_path / f"{split}.jsonl").read_bytes() == (ROOT / "corpus" / f"{split}.jsonl").read_bytes(), split
+    train = {json.loads(line)["text"]: json.loads(line)["events"] for line in (ROOT / "corpus" / "train.jsonl").open()}
+    assert [e["trigger"]["text"] for e in train["Ghana and Togo signed the Volta Basin Protocol on shared water use in Accra on Tuesday."]] == [
+        "signed the Volta Basin Protocol"]
+    assert train["Dock workers in Antwerp shunned work for a third day over pay."] == []
+    summit = [e for e in train["The leaders of Kenya and Ethiopia did not meet during the summit in Addis Ababa."] if e["trigger"]["text"] == "summit"]
+    assert summit[0]["modality"] == "asserted"

@@ -71,6 +71,21 @@ class Match:
         self.slots = Slots(anchor, tokens, set(range(self.start, self.end)), rule.governors, actor_nouns)
 
 
+def _context(match: Match) -> list[str]:
+    """Where the trigger sits in the parse, for the score: its relation, the word it hangs from
+    (the governor of a noun trigger), a noun's determiner, and whether it is reported speech."""
+    anchor = match.anchor
+    found = [f"dep={anchor.dep_}"]
+    if anchor.pos_ in VERBAL:
+        found.append(f"head={anchor.head.lemma_.lower() if anchor.head is not anchor else 'ROOT'}")
+    else:
+        gov = match.slots.governor
+        found.append(f"governor={gov.lemma_.lower() if gov is not None else 'none'}")
+        det = next((c.lower_ for c in anchor.children if c.dep_ in ("det", "poss")), "none")
+        found.append(f"det={det if det in ('the', 'a', 'an', 'no', 'none') else 'other'}")
+    return found
+
+
 class RuleExtractor:
     """Finds triggers with spaCy matchers and fills roles from the dependency parse."""
 
@@ -294,6 +309,7 @@ class RuleExtractor:
             match.anchor.pos_,
             cued=pattern.modality is None and modality != "asserted",
             sentence_words=limits[1] - limits[0],
+            context=_context(match),
         )
         return event, names
 
@@ -330,13 +346,14 @@ class RuleExtractor:
         regions = Regions(doc)
         with self._lower_lemmas(doc):
             matches = self._matches(doc, regions)
-            refusal_anchors = frozenset(m.anchor.i for m in matches if m.rule.pattern.type == "REFUSAL")
+            refusals = [m for m in matches if m.rule.pattern.type == "REFUSAL"]
+            refusal_anchors = frozenset(m.anchor.i for m in refusals)
             for match in matches:
                 etype = self.registry.types.get(match.rule.pattern.type)
                 if etype is None:
                     continue
                 proposal = self._event(match, etype, regions, refusal_anchors)
-                if self.senses.keep(doc, proposal[0], match.anchor):
+                if self.senses.keep(doc, proposal[0], match.anchor, match.slots.governor is not None):
                     found.append(proposal)
         return found
 

@@ -249,17 +249,23 @@ def detect_modality(
             claim("planned")
     for depth, (token, via) in enumerate(chain.links):
         depth_now = depth
+        wish = False
         if depth > 0 and token.i not in chain.siblings:
             keys = _keys(token, via, token.i in chain.controllers)
             if any(k in cues.negated_governors for k in keys):
                 claim("negated")
             if any(k in cues.hypothetical_governors for k in keys):
                 claim("hypothetical")
+                # "did not rule out a meeting", "has no interest in talks": denying a wish or
+                # a possibility leaves the event as unreal as before, not negated.
+                wish = not any(k in cues.negated_governors for k in keys)
             if any(k in cues.planned_governors for k in keys):
                 claim("planned")
         own = negation_in_trigger and depth == 0
         for child in token.children:
             if child.i in trigger and negation_in_trigger:
+                continue
+            if wish and (child.dep_ == "neg" or (child.dep_ in ("det", "advmod") and child.lower_ in NEGATORS)):
                 continue
             word = child.lower_
             dep = child.dep_

@@ -54,6 +54,7 @@ class SenseChecks:
         self.actor_nouns = lexicon.get("actor_nouns", set())
         self.non_political = lexicon.get("non_political_nouns", set())
         self.inanimate = lexicon.get("inanimate_nouns", set())
+        self.relationships = lexicon.get("relationship_nouns", set())
         self.refusable_nouns = lexicon.get("refusable_nouns", set())
 
     def political_actor(self, token: Token) -> bool:
@@ -73,8 +74,12 @@ class SenseChecks:
             token = next((g for p in token.children if p.lower_ == "of" for g in p.children if g.dep_ == "pobj"), token)
         return token.pos_ in VERBAL or token.lemma_.lower() in self.refusable_nouns or token.lower_ in self.refusable_nouns
 
-    def keep(self, doc: Doc, event: ProposedEvent, anchor: Token) -> bool:
-        """Whether ``event`` (found at ``anchor``) is the diplomatic sense of its trigger."""
+    def keep(self, doc: Doc, event: ProposedEvent, anchor: Token, governed: bool = False) -> bool:
+        """Whether ``event`` (found at ``anchor``; ``governed``: a verb of the pattern's
+        ``governors`` makes a noun trigger happen) is the diplomatic sense of its trigger."""
+        if (anchor.lower_ in self.relationships and not governed and event.modality == "asserted"
+                and not any(a.role == "time" for a in event.arguments)):
+            return False  # "contacts between student groups have grown": a relationship, not "possible contacts" or "no contacts"
         if anchor.pos_ not in VERBAL and any(self.non_political_actor(t) for t in self._governor_subjects(anchor)):
             return False  # "the court dismissed an appeal", "the team reached a deal"
         if event.label == "REFUSAL":
