@@ -176,3 +176,14 @@ def test_a_verb_of_saying_needs_an_actor_as_its_subject(rules, nlp):
         assert not [e for e in extract(rules, nlp, text) if e.label == "STATEMENT"], text
     said = find(extract(rules, nlp, "The minister predicted that the ruling party would win."), "STATEMENT", "predicted")
     assert fillers(said, "content") == ["the ruling party would win"]
+
+
+def test_denying_a_possibility_leaves_the_event_unreal_not_negated(rules, nlp):
+    meeting = find(extract(rules, nlp, "Colombia did not rule out a meeting with the rebel commanders."), "MEETING", "meeting")
+    assert meeting.modality == "hypothetical"
+
+
+def test_a_relationship_is_not_a_meeting_unless_something_makes_it_an_act(rules, nlp):
+    assert not [e for e in extract(rules, nlp, "Contacts between student groups have grown.") if e.label == "MEETING"]
+    assert find(extract(rules, nlp, "The two ministries held contacts on Monday."), "MEETING", "contacts")
+    assert find(extract(rules, nlp, "There are no contacts between the two ministries."), "MEETING", "contacts").modality == "negated"
