@@ -22,6 +22,7 @@ from eventcoder.core.atomic import atomic_writer
 from eventcoder.core.scoring import match, same_type, triggers
 from eventcoder.extractors import ExtractorContext
 from eventcoder.extractors.rules.extractor import RuleExtractor
+from eventcoder.extractors.rules.options import RulesOptions
 from eventcoder.extractors.rules.score import WEIGHTS, Scorer
 from eventcoder.pipeline.nlp import load_pipeline
 from eventcoder.plugins import get_registry
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     nlp = load_pipeline(None)
     registry = get_registry()
-    rules = RuleExtractor.from_context(ExtractorContext(registry, nlp, {}))
+    rules = RuleExtractor.from_context(ExtractorContext(registry, nlp, RulesOptions()))
     test = proposals(rules, nlp, HERE / "test.jsonl")
     if args.check:
         scorer = Scorer.load()

@@ -148,3 +148,27 @@ def test_no_skip_boilerplate_is_a_flag_under_prodigys_command_line(prodigy, tmp_
     kept = served(prodigy, ["events.manual", "my_set", str(page), "--no-skip-boilerplate"])
     assert [t["text"] for t in default["stream"]] == ["Lavrov met Makei in Moscow."]
     assert [t["text"] for t in kept["stream"]] == ["Lavrov met Makei in Moscow.", "- Share on Facebook"]
+
+
+def test_min_score_parses_as_a_number_and_filters(prodigy, registry, nlp, tmp_path):
+    from test_rules_score import check_filtered, scored_task
+
+    task = scored_task(nlp, registry)
+    path = tmp_path / "tasks.jsonl"
+    path.write_text(json.dumps(task) + "\n")
+    for recipe in ("events.correct", "events.llm.correct"):
+        [served_task] = check_components(served(prodigy, [recipe, "my_set", str(path), "-ms", "0.6"]), "my_set", registry)
+        check_filtered(served_task, task, registry)
+    news = tmp_path / "news.txt"
+    news.write_text(task["text"])
+
+    def fetched(cut: str) -> list[float]:
+        out = tmp_path / f"fetched{cut}.jsonl"
+        prodigy.cli.run(["prodigy", "events.llm.fetch", str(news), str(out), "-x", "rules", "--min-score", cut])
+        return sorted(e["score"] for t in read_jsonl(out) for e in t["events"])
+
+    every = fetched("0")
+    cut = (every[0] + every[-1]) / 2
+    assert every[0] < cut and fetched(f"{cut:.6f}") == [s for s in every if s >= cut]
+    with pytest.raises(SystemExit):
+        served(prodigy, ["events.correct", "my_set", str(path), "-ms", "high"])

@@ -95,3 +95,17 @@ def test_bad_input_and_a_taken_port_are_one_line_errors(tmp_path, task_file, cap
         assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
     finally:
         taken.close()
+
+
+def test_review_min_score_leaves_out_low_scored_proposals(nlp, registry, tmp_path):
+    from test_rules_score import check_filtered, scored_task
+
+    task = scored_task(nlp, registry)
+    tasks = write_jsonl(tmp_path / "scored.jsonl", [task])
+    server, url, _ = start(str(tasks), "--dataset", "ds", "--db", str(tmp_path / "a.db"), "--min-score", "0.6")
+    try:
+        served = httpx.get(f"{url.rstrip('/')}/api/next", params={"client": "c1"}).json()["task"]
+    finally:
+        server.terminate()
+        server.wait(10)
+    check_filtered(served, task, registry)

@@ -18,6 +18,7 @@ from eventcoder.annotation.ordering import DEFAULT_BUFFER, ordered
 from eventcoder.core.errors import InputError
 from eventcoder.core.reading import iter_lines
 from eventcoder.core.vocabulary import Registry
+from eventcoder.pipeline.hashing import set_hashes
 from eventcoder.pipeline.inputs import (
     DROPPED_KEYS,
     Record,
@@ -26,6 +27,7 @@ from eventcoder.pipeline.inputs import (
     parse_jsonl_line,
     read_inputs,
 )
+from eventcoder.pipeline.tasks import events_from_task
 from eventcoder.pipeline.validate import read_valid
 from eventcoder.run.config import units_of
 from eventcoder.run.extract import ExtractConfig, ExtractStats, task_lines
@@ -86,10 +88,42 @@ def read_tasks(path: str, registry: Registry) -> Iterator[dict]:
     return read_valid(path, "task", registry)
 
 
+def _key(span: dict) -> tuple[int, int]:
+    return span["start"], span["end"]
+
+
+def without_low_scores(task: dict, min_score: float, registry: Registry) -> dict:
+    """``task`` without the proposals scored below ``min_score``: their trigger spans, their
+    relations and the argument spans no other event uses. Hashes and ``events`` follow, so
+    ``--exclude-by task`` sees the task as served. Spans without a score count as sure."""
+    low = {_key(span) for span in task.get("spans", []) if span.get("label") in registry.types
+           and span.get("score") is not None and float(span["score"]) < min_score}
+    if not low:
+        return task
+    every = [*task.get("relations", []), *task.get("overlapping_relations", [])]
+    used_before = {_key(rel["child_span"]) for rel in every}
+
+    def kept(rel: dict) -> bool:
+        return _key(rel["head_span"]) not in low and _key(rel["child_span"]) not in low
+
+    for name in ("relations", "overlapping_relations"):
+        if name in task:
+            task[name] = [rel for rel in task[name] if kept(rel)]
+    used = {_key(rel["child_span"]) for name in ("relations", "overlapping_relations") for rel in task.get(name, [])}
+    task["spans"] = [span for span in task.get("spans", []) if _key(span) not in low
+                     and (_key(span) in used or _key(span) not in used_before or span.get("label") in registry.types)]
+    task.pop("_task_hash", None)  # the text, and so _input_hash, is unchanged
+    set_hashes(task)
+    task["events"] = events_from_task(task, registry)
+    return task
+
+
 def _tasks(source: Source, config: ExtractConfig, registry: Registry, n_process: int,
            stats: ExtractStats | None) -> Iterator[dict]:
     if is_task_file(source):
-        yield from read_tasks(str(source), registry)
+        # Fresh proposals are filtered by the worker (config.min_score); a task file here.
+        for task in read_tasks(str(source), registry):
+            yield without_low_scores(task, config.min_score, registry) if config.min_score > 0 else task
     else:
         yield from proposals(source, config, n_process, stats)
 

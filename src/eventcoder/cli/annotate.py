@@ -108,6 +108,7 @@ def review(
     batch_size: int = typer.Option(10, "--batch-size", min=1, help="News only: units parsed per batch."),
     option: list[str] | None = typer.Option(None, "-O", "--option", metavar="NAME.FIELD=VALUE", help="News only: " + OPTION_HELP),
     skip_boilerplate: bool = typer.Option(True, "--skip-boilerplate/--no-skip-boilerplate", help="News only: " + BOILERPLATE_HELP),
+    min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0, help="Leave out proposals whose score (the probability a reviewer keeps them) is below this; news or a file of tasks."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; any but 127.0.0.1 or localhost requires the access token."),
     port: int = typer.Option(8080, "--port", min=0, max=65535, help="Port to listen on (0: any free one)."),
     token: str | None = typer.Option(None, "--token", help="Access token to require (default: a random one, printed, when --host is not local)."),
@@ -134,7 +135,8 @@ def review(
     registry_with_warnings()
     names = split_names(extractor)
     config = ExtractConfig(extractors=names, unit=unit, spacy_model=spacy_model, batch_size=batch_size,
-                           options=extractor_option_values(option, names, {}), skip_boilerplate=skip_boilerplate)
+                           options=extractor_option_values(option, names, {}), skip_boilerplate=skip_boilerplate,
+                           min_score=min_score)
     options = ReviewOptions(source=source, dataset=dataset, annotator=annotator, db=db or DEFAULT_DB, host=host,
                             port=port, token=token, exclude_by=exclude_by, extract=config, order=order, buffer=buffer,
                             feed_overlap=feed_overlap, annotations_per_task=annotations_per_task,

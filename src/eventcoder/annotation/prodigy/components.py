@@ -109,10 +109,13 @@ def option_args(option: list[str] | str | None, extractors: Names = None, **llm:
 
 
 def _config(extractors: Names, unit: str, spacy_model: str | None, batch_size: int, options: dict | None = None,
-            skip_boilerplate: bool = True) -> ExtractConfig:
-    """``options`` is ``{extractor: {field: value}}``, validated by each extractor's model."""
+            skip_boilerplate: bool = True, min_score: float = 0.0) -> ExtractConfig:
+    """``options`` is ``{extractor: {field: value}}``, validated by each extractor's model;
+    proposals scored below ``min_score`` are left out (UserError outside 0..1)."""
+    if not 0.0 <= min_score <= 1.0:
+        raise UserError(f"--min-score must be between 0 and 1, not {min_score}")
     return ExtractConfig(extractors=names(extractors), unit=unit, spacy_model=spacy_model, batch_size=batch_size,
-                         options=options or {}, skip_boilerplate=skip_boilerplate)
+                         options=options or {}, skip_boilerplate=skip_boilerplate, min_score=min_score)
 
 
 def manual(dataset: str, source: Source, *, unit: str = "paragraph", spacy_model: str | None = None,
@@ -128,9 +131,10 @@ def manual(dataset: str, source: Source, *, unit: str = "paragraph", spacy_model
 def correct(dataset: str, source: Source, *, extractor: Names = "rules", unit: str = "paragraph",
             spacy_model: str | None = None, batch_size: int = 10, exclude: Names = None,
             options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER,
-            exclude_by: str = "input", skip_boilerplate: bool = True) -> dict:
-    """``events.correct``: an extractor's proposals (or a file of tasks) to correct, in ``order``."""
-    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options, skip_boilerplate),
+            exclude_by: str = "input", skip_boilerplate: bool = True, min_score: float = 0.0) -> dict:
+    """``events.correct``: an extractor's proposals (or a file of tasks) to correct, in ``order``,
+    those scored below ``min_score`` left out."""
+    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options, skip_boilerplate, min_score),
                        exclude, exclude_by,
                        order, buffer, llm=False)
 
@@ -138,9 +142,10 @@ def correct(dataset: str, source: Source, *, extractor: Names = "rules", unit: s
 def llm_correct(dataset: str, source: Source, *, extractor: Names = "llm", unit: str = "paragraph",
                 spacy_model: str | None = None, batch_size: int = 5, exclude: Names = None,
                 options: dict | None = None, order: str = "stream", buffer: int = DEFAULT_BUFFER,
-                exclude_by: str = "input", skip_boilerplate: bool = True) -> dict:
-    """``events.llm.correct``: LLM proposals to correct, with the prompt and response shown, in ``order``."""
-    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options, skip_boilerplate),
+                exclude_by: str = "input", skip_boilerplate: bool = True, min_score: float = 0.0) -> dict:
+    """``events.llm.correct``: LLM proposals to correct, with the prompt and response shown, in ``order``,
+    those scored below ``min_score`` left out."""
+    return _correcting(dataset, source, _config(extractor, unit, spacy_model, batch_size, options, skip_boilerplate, min_score),
                        exclude, exclude_by,
                        order, buffer, llm=True)
 
@@ -156,7 +161,7 @@ def _correcting(dataset: str, source: Source, config: ExtractConfig, exclude: Na
 
 def llm_fetch(source: str, output: str, *, extractor: Names = "llm", unit: str = "paragraph",
               spacy_model: str | None = None, batch_size: int = 5, n_process: int = 1,
-              options: dict | None = None, skip_boilerplate: bool = True) -> ExtractStats:
-    """``events.llm.fetch``: write proposals to ``output`` (atomically) to review later."""
-    return extract([source], output, _config(extractor, unit, spacy_model, batch_size, options, skip_boilerplate),
+              options: dict | None = None, skip_boilerplate: bool = True, min_score: float = 0.0) -> ExtractStats:
+    """``events.llm.fetch``: write proposals scored at least ``min_score`` to ``output`` (atomically) to review later."""
+    return extract([source], output, _config(extractor, unit, spacy_model, batch_size, options, skip_boilerplate, min_score),
                    n_process=n_process)

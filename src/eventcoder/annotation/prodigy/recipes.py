@@ -47,6 +47,8 @@ ORDER = {
 }
 #: Repeatable under radicli (a ``List[str]`` hint, no converter: one would keep only the last
 #: value); Prodigy 1.11's plac passes one string.
+MIN_SCORE = {"min_score": ("Leave out proposals scored below this (the probability a reviewer keeps them), 0 to 1",
+                           "option", "ms", float)}
 OPTION = {"option": ("Extractor option NAME.FIELD=VALUE (repeatable), e.g. -O llm.model=gpt-4o-mini", "option", "O", None)}
 LLM = {
     "llm_config": ("spacy-llm config file of the LLM extractor", "option", "c", str),
@@ -70,51 +72,52 @@ def events_manual(dataset: str, source: str, unit: str = "paragraph", spacy_mode
 @recipe("events.correct", dataset=DATASET, source=TASKS_SOURCE,
         extractor=("Extractor name(s), comma-separated (default: rules)", "option", "x", str),
         unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE, exclude=EXCLUDE, exclude_by=EXCLUDE_BY, **ORDER,
-        **OPTION, **KEEP)
+        **MIN_SCORE, **OPTION, **KEEP)
 def events_correct(dataset: str, source: str, extractor: str = "rules", unit: str = "paragraph",
                    spacy_model: Optional[str] = None, batch_size: int = 10, exclude: Optional[str] = None,
                    exclude_by: str = "input", order: str = "stream", buffer: int = DEFAULT_BUFFER,
-                   option: Optional[List[str]] = None, no_skip_boilerplate: bool = False) -> dict:
+                   min_score: float = 0.0, option: Optional[List[str]] = None, no_skip_boilerplate: bool = False) -> dict:
     """Correct an extractor's proposed events: spans, roles, overlapping arguments, modality."""
     return components.correct(dataset, source, extractor=extractor, unit=unit, spacy_model=spacy_model,
                               batch_size=batch_size, exclude=exclude, exclude_by=exclude_by, order=order, buffer=buffer,
-                              options=components.option_args(option, extractor), skip_boilerplate=not no_skip_boilerplate)
+                              options=components.option_args(option, extractor), skip_boilerplate=not no_skip_boilerplate,
+                              min_score=min_score)
 
 
 @recipe("events.llm.correct", dataset=DATASET, source=TASKS_SOURCE,
         extractor=("Extractor name(s), comma-separated (default: llm)", "option", "x", str),
         unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE, exclude=EXCLUDE, exclude_by=EXCLUDE_BY, **LLM, **ORDER,
-        **OPTION, **KEEP)
+        **MIN_SCORE, **OPTION, **KEEP)
 def events_llm_correct(dataset: str, source: str, extractor: str = "llm", unit: str = "paragraph",
                        spacy_model: Optional[str] = None, batch_size: int = 5, exclude: Optional[str] = None,
                        exclude_by: str = "input",
                        llm_config: Optional[str] = None, llm_model: Optional[str] = None,
                        llm_base_url: Optional[str] = None, llm_examples: Optional[str] = None,
                        llm_cache: Optional[str] = None, order: str = "stream", buffer: int = DEFAULT_BUFFER,
-                       option: Optional[List[str]] = None, no_skip_boilerplate: bool = False) -> dict:
+                       min_score: float = 0.0, option: Optional[List[str]] = None, no_skip_boilerplate: bool = False) -> dict:
     """Correct an LLM's proposed events, with its prompt and raw response beside them."""
     options = components.option_args(option, extractor, llm_config=llm_config, llm_model=llm_model, llm_base_url=llm_base_url,
                                       llm_examples=llm_examples, llm_cache=llm_cache)
     return components.llm_correct(dataset, source, extractor=extractor, unit=unit, spacy_model=spacy_model,
                                   batch_size=batch_size, exclude=exclude, exclude_by=exclude_by, options=options,
-                                  order=order, buffer=buffer, skip_boilerplate=not no_skip_boilerplate)
+                                  order=order, buffer=buffer, skip_boilerplate=not no_skip_boilerplate, min_score=min_score)
 
 
 @recipe("events.llm.fetch", source=SOURCE, output=("Output JSONL of tasks (written atomically)", "positional", None, str),
         extractor=("Extractor name(s), comma-separated (default: llm)", "option", "x", str),
         unit=UNIT, spacy_model=SPACY_MODEL, batch_size=BATCH_SIZE,
-        n_process=("Worker processes", "option", "n", int), **LLM, **OPTION, **KEEP)
+        n_process=("Worker processes", "option", "n", int), **LLM, **MIN_SCORE, **OPTION, **KEEP)
 def events_llm_fetch(source: str, output: str, extractor: str = "llm", unit: str = "paragraph",
                      spacy_model: Optional[str] = None, batch_size: int = 5, n_process: int = 1,
                      llm_config: Optional[str] = None, llm_model: Optional[str] = None,
                      llm_base_url: Optional[str] = None, llm_examples: Optional[str] = None,
-                     llm_cache: Optional[str] = None, option: Optional[List[str]] = None,
-                     no_skip_boilerplate: bool = False) -> None:
+                     llm_cache: Optional[str] = None, min_score: float = 0.0,
+                     option: Optional[List[str]] = None, no_skip_boilerplate: bool = False) -> None:
     """Fetch LLM proposals for SOURCE into OUTPUT, to review later with events.llm.correct."""
     options = components.option_args(option, extractor, llm_config=llm_config, llm_model=llm_model, llm_base_url=llm_base_url,
                                       llm_examples=llm_examples, llm_cache=llm_cache)
     stats = components.llm_fetch(source, output, extractor=extractor, unit=unit, spacy_model=spacy_model,
-                                 batch_size=batch_size, n_process=n_process, options=options,
+                                 batch_size=batch_size, n_process=n_process, options=options, min_score=min_score,
                                  skip_boilerplate=not no_skip_boilerplate)
     skipped = f"; {count(stats.boilerplate, 'boilerplate unit')} skipped" if stats.boilerplate else ""
     print(f"{count(stats.documents, 'document')} -> {count(stats.tasks, 'task')} in {output}{skipped}")

@@ -71,8 +71,9 @@ class Slots:
             return syntax.prep_objects([anchor], ("by",))
         if slot == "object":
             return syntax.children(anchor, ("dobj",))
-        if slot == "dative":
-            return syntax.children(anchor, ("dative", "iobj"))
+        if slot == "dative":  # "gave a statement to reporters": the parser may call "to" the dative
+            return [g for d in syntax.children(anchor, ("dative", "iobj"))
+                    for g in ([c for c in d.children if c.dep_ == "pobj"] if d.pos_ == "ADP" else [d])]
         if slot == "xcomp":  # also a gerund the parser took for an adverbial: "ruled out sending troops"
             end = max(self.trigger) + 1
             return syntax.children(anchor, ("xcomp", "oprd")) + [

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Iterable, Iterator
 
+import numpy
+from spacy.attrs import LEMMA
 from spacy.tokens import Doc, Span, Token
 
 from eventcoder.core.errors import UserError
@@ -22,6 +25,7 @@ from eventcoder.extractors.rules.patterns import (
     split_slots,
 )
 from eventcoder.extractors.rules.score import DEFAULT_SCORE, default_scorer, features
+from eventcoder.extractors.rules.senses import SenseChecks
 from eventcoder.extractors.rules.spans import (
     MAX_CONTENT,
     PLACE_ENTS,
@@ -67,6 +71,21 @@ class Match:
         self.slots = Slots(anchor, tokens, set(range(self.start, self.end)), rule.governors, actor_nouns)
 
 
+def _context(match: Match) -> list[str]:
+    """Where the trigger sits in the parse, for the score: its relation, the word it hangs from
+    (the governor of a noun trigger), a noun's determiner, and whether it is reported speech."""
+    anchor = match.anchor
+    found = [f"dep={anchor.dep_}"]
+    if anchor.pos_ in VERBAL:
+        found.append(f"head={anchor.head.lemma_.lower() if anchor.head is not anchor else 'ROOT'}")
+    else:
+        gov = match.slots.governor
+        found.append(f"governor={gov.lemma_.lower() if gov is not None else 'none'}")
+        det = next((c.lower_ for c in anchor.children if c.dep_ in ("det", "poss")), "none")
+        found.append(f"det={det if det in ('the', 'a', 'an', 'no', 'none') else 'other'}")
+    return found
+
+
 class RuleExtractor:
     """Finds triggers with spaCy matchers and fills roles from the dependency parse."""
 
@@ -76,7 +95,10 @@ class RuleExtractor:
         self.registry = registry
         self.patterns = patterns
         self.scorer = default_scorer()
+        #: Lemma hash -> hash of the lemma lower-cased (see ``_lower_lemmas``).
+        self._lowered: dict[int, int] = {}
         self.actor_nouns = patterns.lexicon["actor_nouns"]
+        self.senses = SenseChecks(patterns.lexicon)
         self.matcher = IndexedMatcher(vocab)
         self.dep_matcher = GatedDependencyMatcher(vocab)
         self.rules: dict[str, Rule] = {}
@@ -224,7 +246,8 @@ class RuleExtractor:
             and any(c.dep_ in ("nsubj", "nsubjpass") for c in anchor.head.children)
         )
 
-    def _event(self, match: Match, etype: EventType, regions: Regions) -> tuple[ProposedEvent, list[str]]:
+    def _event(self, match: Match, etype: EventType, regions: Regions,
+               refusal_anchors: frozenset[int] = frozenset()) -> tuple[ProposedEvent, list[str]]:
         doc = match.anchor.doc
         limits = regions(match.anchor)
         arguments: list[Argument] = []
@@ -241,7 +264,14 @@ class RuleExtractor:
             arguments.append(Argument(role=role_name, start=span.start_char, end=span.end_char, text=span.text))
 
         actor_tails: list[Span] = []
+        # "refused to attend the summit", "would not attend the summit": who stays away is the
+        # refuser, not a participant of the meeting held by others.
+        governor = match.slots.governor
+        stays_away = governor is not None and (governor.i in refusal_anchors
+                                               or (governor.dep_ == "xcomp" and governor.head.i in refusal_anchors))
         for slot, role_name in match.rule.pattern.slots.items():
+            if stays_away and slot == "governor_subject":
+                continue
             role = etype.role(role_name)
             for override, span in self._spans(match, slot, role.kind, role.repeats, limits):
                 add(override or role_name, span)
@@ -261,6 +291,7 @@ class RuleExtractor:
         modality = pattern.modality or detect_modality(
             match.anchor, match.slots.trigger, self.patterns.cues, pattern.negation_in_trigger, pattern.future_is_asserted,
             conditions=etype.name != "REFUSAL",  # docs/guidelines.md: refusals stay asserted under conditions
+            statement=etype.name == "STATEMENT" and match.anchor.pos_ not in VERBAL,
         )
         span = doc[match.start : match.end]
         event = ProposedEvent(
@@ -278,17 +309,52 @@ class RuleExtractor:
             match.anchor.pos_,
             cued=pattern.modality is None and modality != "asserted",
             sentence_words=limits[1] - limits[0],
+            context=_context(match),
         )
         return event, names
+
+    @contextmanager
+    def _lower_lemmas(self, doc: Doc) -> Iterator[None]:
+        """Patterns and word lists are lower-cased lemmas ("the Lisbon Treaty", "TALKS"): the
+        doc's lemmas are lower-cased while the rules read it and put back afterwards, since
+        other extractors share the doc."""
+        if not len(doc):
+            yield
+            return
+        original = doc.to_array([LEMMA])
+        lowered = numpy.fromiter((self._lower_hash(h, doc.vocab.strings) for h in original.tolist()),
+                                 dtype=original.dtype, count=len(original))
+        if numpy.array_equal(lowered, original):
+            yield
+            return
+        doc.from_array([LEMMA], lowered.reshape(-1, 1))
+        try:
+            yield
+        finally:
+            doc.from_array([LEMMA], original.reshape(-1, 1))
+
+    def _lower_hash(self, value: int, strings) -> int:
+        lowered = self._lowered.get(value)
+        if lowered is None:
+            text = strings[value]
+            lowered = self._lowered[value] = value if text.islower() or not text else strings.add(text.lower())
+        return lowered
 
     def proposals(self, doc: Doc) -> list[tuple[ProposedEvent, list[str]]]:
         """The events of one parsed doc in text order, each with its score features."""
         found = []
         regions = Regions(doc)
-        for match in self._matches(doc, regions):
-            etype = self.registry.types.get(match.rule.pattern.type)
-            if etype is not None:
-                found.append(self._event(match, etype, regions))
+        with self._lower_lemmas(doc):
+            matches = self._matches(doc, regions)
+            refusals = [m for m in matches if m.rule.pattern.type == "REFUSAL"]
+            refusal_anchors = frozenset(m.anchor.i for m in refusals)
+            for match in matches:
+                etype = self.registry.types.get(match.rule.pattern.type)
+                if etype is None:
+                    continue
+                proposal = self._event(match, etype, regions, refusal_anchors)
+                if self.senses.keep(doc, proposal[0], match.anchor, match.slots.governor is not None):
+                    found.append(proposal)
         return found
 
     def events(self, doc: Doc) -> list[ProposedEvent]:

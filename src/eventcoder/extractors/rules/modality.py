@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from eventcoder.extractors.rules.syntax import VERBAL, coordinated_with, governor
+from eventcoder.extractors.rules.syntax import (
+    VERBAL,
+    coordinated_with,
+    governor,
+    reporting_host,
+)
 
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
 NEGATIVE_SUBJECTS = frozenset({"no", "none", "nobody", "neither", "nothing", "no one"})
@@ -26,9 +31,12 @@ CONTROLLED = frozenset({"xcomp", "acomp", "pcomp", "auxpass"})
 RANK = {"asserted": 0, "planned": 1, "hypothetical": 2, "negated": 3}
 #: Prepositions of circumstance: "refused to shake hands at the start of the meeting" does not
 #: negate the meeting, and "failed to agree after the talks" does not negate the talks. Through
-#: them only a future reaches the noun ("will speak at the conference").
-ADJUNCT_PREPS = frozenset({"at", "after", "following", "since", "amid", "throughout", "despite", "before"})
+#: them only a future reaches the noun ("will speak at the conference"); "did not meet during
+#: the summit" says the meeting did not happen, not the summit.
+ADJUNCT_PREPS = frozenset({"at", "after", "following", "since", "amid", "throughout", "despite", "before", "during"})
 MAX_DEPTH = 5
+#: Conjunctions across which coordinated verbs share no negation or modal.
+CONTRASTIVE = frozenset({"but", "yet", "though", "although", "whereas"})
 
 
 @dataclass
@@ -50,6 +58,14 @@ class ModalityCues:
     conditional_marks: set[str] = field(default_factory=set)
     future_time_words: set[str] = field(default_factory=set)
     reporting_verbs: set[str] = field(default_factory=set)
+    #: Taking part in an event held by others ("would not attend the summit", "boycotted the
+    #: talks"): the event noun is a meeting of its own, which the verb's cues do not reach
+    #: (only a future does, as through ADJUNCT_PREPS).
+    participation_governors: set[str] = field(default_factory=set)
+    #: Answering an act of saying ("rejected the accusations", "did not respond to the
+    #: request"): the statement noun was made whatever the answer, so no cue of the answering
+    #: verb reaches it, not even a future.
+    response_governors: set[str] = field(default_factory=set)
     irrealis_gerund_preps: set[str] = field(default_factory=set)
     stance_verbs: set[str] = field(default_factory=set)
 
@@ -94,13 +110,15 @@ class Chain:
     controllers: set[int] = field(default_factory=set)
     #: The depth from which the words above govern the trigger only as a circumstance.
     adjunct: int | None = None
+    #: The depth from which nothing above bears on the trigger (see ``response_governors``).
+    detached: int | None = None
 
 
 def _is_infinitive(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
-def _chain(anchor: Token, cues: ModalityCues) -> Chain:
+def _chain(anchor: Token, cues: ModalityCues, statement: bool = False) -> Chain:
     chain = Chain([(anchor, None)], anchor)
     current = anchor
     for _ in range(MAX_DEPTH):
@@ -115,8 +133,11 @@ def _chain(anchor: Token, cues: ModalityCues) -> Chain:
                 else:
                     break
             current = found[0]
-            if found[1] is not None and found[1].lower_ in ADJUNCT_PREPS and chain.adjunct is None:
+            if chain.adjunct is None and (found[1] is not None and found[1].lower_ in ADJUNCT_PREPS
+                                          or _participation(found, cues, cues.participation_governors)):
                 chain.adjunct = len(chain.links)
+            if statement and chain.detached is None and _participation(found, cues, cues.response_governors):
+                chain.detached = len(chain.links)
             chain.links.append(found)
             continue
         if current.dep_ == "pcomp" and head.lower_ in cues.irrealis_gerund_preps:
@@ -126,6 +147,8 @@ def _chain(anchor: Token, cues: ModalityCues) -> Chain:
                 chain.controllers.add(head.i)
             current = head
         elif current.dep_ == "conj" and head.pos_ in VERBAL and not any(c.dep_ in ("nsubj", "nsubjpass") for c in current.children):
+            if any(c.dep_ == "cc" and c.lower_ in CONTRASTIVE for c in current.head.children if c.i < current.i):
+                break  # "did not rule it out, but said ...": the negation stays on its side of "but"
             head = coordinated_with(current)
             current = head  # "will meet and sign": shared subject, shared auxiliaries
             chain.siblings.add(head.i)
@@ -133,6 +156,7 @@ def _chain(anchor: Token, cues: ModalityCues) -> Chain:
             chain.controllers.add(head.i)
             current = head  # "met to discuss trade"
         elif current.dep_ == "advcl" and current.tag_ == "VBG" and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in current.children):
+            head = reporting_host(current)
             current = head  # "let them hold it, discussing X": the participle shares the clause's mood
             chain.siblings.add(head.i)
         elif current.dep_ in ("acl", "relcl") and head.pos_ not in VERBAL and _is_infinitive(current):
@@ -147,6 +171,23 @@ def _chain(anchor: Token, cues: ModalityCues) -> Chain:
     return chain
 
 
+def _participation(found: tuple[Token, Token | None], cues: ModalityCues, words: set[str]) -> bool:
+    """Whether the governing word (with its linking preposition or particle) is in ``words``."""
+    word, via = found
+    lemma = word.lemma_.lower()
+    if lemma == "take" and any(c.dep_ == "dobj" and c.lower_ == "part" for c in word.children):
+        lemma = "part"  # "will not take part in the conference"
+    keys = _keys(word, via) + [lemma] + ([f"{lemma} {via.lower_}"] if via is not None else [])
+    return any(k in words for k in keys)
+
+
+def _past_saying(token: Token, cues: ModalityCues) -> bool:
+    """A reporting verb in the past with no modal of its own: it reports, whatever it reports
+    (or whatever a parser hangs on it from the reported clause) is conditional."""
+    return (token.tag_ == "VBD" and token.lemma_.lower() in cues.reporting_verbs
+            and not any(c.dep_ == "aux" and c.lower_ in cues.hypothetical_modals for c in token.children))
+
+
 def _reported_past(top: Token, cues: ModalityCues) -> bool:
     """"said (that) they would meet": "would" is a future seen from the past, not a wish."""
     return top.dep_ == "ccomp" and top.head.lemma_.lower() in cues.reporting_verbs and top.head.tag_ in ("VBD", "VBN")
@@ -154,6 +195,8 @@ def _reported_past(top: Token, cues: ModalityCues) -> bool:
 
 def _has_conditional(tokens: list[Token], cues: ModalityCues) -> bool:
     for token in tokens:
+        if _past_saying(token, cues):
+            continue  # "If asked, the minister said, Paris would ...": the condition is what was said
         for child in token.children:
             if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cues.conditional_marks for m in child.children):
                 return True
@@ -169,15 +212,17 @@ def detect_modality(
     negation_in_trigger: bool = False,
     future_is_asserted: bool = False,
     conditions: bool = True,
+    statement: bool = False,
 ) -> str:
     """The modality of the event whose trigger's syntactic anchor is ``anchor``.
 
     ``negation_in_trigger``: the trigger's own negation and modal make it a refusal, not a
     negated event. ``future_is_asserted``: future modals and dates do not make it planned.
     ``conditions``: an if-clause makes it hypothetical (not for refusals: "will reject the
-    plan if ..." refuses now).
+    plan if ..." refuses now). ``statement``: the trigger is an act of saying, which answering it
+    does not undo (``response_governors``).
     """
-    chain = _chain(anchor, cues)
+    chain = _chain(anchor, cues, statement)
     top = chain.top
     tokens = [token for token, _ in chain.links]
     found = "negated" if _negative_governor(chain.reporter, cues) else "asserted"
@@ -186,12 +231,15 @@ def detect_modality(
 
     def claim(modality: str) -> None:
         nonlocal found
+        if chain.detached is not None and depth_now >= chain.detached:
+            return
         if chain.adjunct is not None and depth_now >= chain.adjunct and modality != "planned":
             return
         if RANK[modality] > RANK[found]:
             found = modality
 
-    if conditions and _has_conditional(tokens[: chain.adjunct], cues):
+    scope = min((d for d in (chain.adjunct, chain.detached) if d is not None), default=None)
+    if conditions and _has_conditional(tokens[:scope], cues):
         claim("hypothetical")
     if chain.reporter is not None:
         keys = _keys(chain.reporter, None)
@@ -201,17 +249,23 @@ def detect_modality(
             claim("planned")
     for depth, (token, via) in enumerate(chain.links):
         depth_now = depth
+        wish = False
         if depth > 0 and token.i not in chain.siblings:
             keys = _keys(token, via, token.i in chain.controllers)
             if any(k in cues.negated_governors for k in keys):
                 claim("negated")
             if any(k in cues.hypothetical_governors for k in keys):
                 claim("hypothetical")
+                # "did not rule out a meeting", "has no interest in talks": denying a wish or
+                # a possibility leaves the event as unreal as before, not negated.
+                wish = not any(k in cues.negated_governors for k in keys)
             if any(k in cues.planned_governors for k in keys):
                 claim("planned")
         own = negation_in_trigger and depth == 0
         for child in token.children:
             if child.i in trigger and negation_in_trigger:
+                continue
+            if wish and (child.dep_ == "neg" or (child.dep_ in ("det", "advmod") and child.lower_ in NEGATORS)):
                 continue
             word = child.lower_
             dep = child.dep_
@@ -241,8 +295,8 @@ def detect_modality(
             if dep in ("npadvmod", "prep", "pobj") and depth <= 1 and not future_is_asserted:
                 if _future_time(child, cues):
                     claim("planned")
-        if depth == 0 and token.pos_ not in VERBAL:
-            # "a conference to be held in Vienna"
+        if depth == 0 and token.pos_ not in VERBAL and not statement:
+            # "a conference to be held in Vienna" (not "an appeal to disarm": what was appealed for)
             for child in token.children:
                 if child.dep_ in ("acl", "relcl") and any(g.lower_ == "to" and g.dep_ == "aux" for g in child.children):
                     claim("planned")

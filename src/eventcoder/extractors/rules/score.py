@@ -27,8 +27,10 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
     return f">{edges[-1]}"
 
 
-def features(event: ProposedEvent, pattern_id: str, lemma: str, pos: str, cued: bool, sentence_words: int) -> list[str]:
-    """The names of the features that fire for one proposal (all binary)."""
+def features(event: ProposedEvent, pattern_id: str, lemma: str, pos: str, cued: bool, sentence_words: int,
+             context: list[str] = ()) -> list[str]:
+    """The names of the features that fire for one proposal (all binary); ``context`` adds
+    where the trigger sits in the parse (its relation, governor or head, determiner)."""
     roles = sorted({a.role for a in event.arguments})
     found = [
         "bias",
@@ -44,6 +46,7 @@ def features(event: ProposedEvent, pattern_id: str, lemma: str, pos: str, cued: 
         f"trigger_words={_bucket(len(event.trigger.text.split()), (1, 2))}",
         *(f"role={event.label}:{r}" for r in roles),
         *(f"extractor={name}" for name in event.extractors),
+        *context,
     ]
     if not event.arguments:
         found.append(f"no_args={event.label}")

@@ -68,6 +68,27 @@ def coordinated_with(verb: Token) -> Token:
     return head
 
 
+#: Participles of saying that continue a reporting clause: "He said X, adding that Y".
+SAYING_PARTICIPLES = frozenset({"add", "say", "note", "stress", "insist", "warn", "argue", "explain", "urge", "call",
+                                "describe", "accuse", "emphasise", "emphasize", "underline", "claim", "point", "reiterate"})
+
+
+def reporting_host(participle: Token) -> Token:
+    """The verb a participle of saying really continues.
+
+    The parser often hangs "adding that ..." on the last verb of the reported clause ("He said
+    the sides should let the experts decide, adding that ..."); a clause that is itself reported
+    (ccomp) does not go on reporting, so the participle goes with the verb that reports it, and
+    takes neither the reported clause's modals nor its subject.
+    """
+    head = participle.head
+    if participle.dep_ != "advcl" or participle.lemma_.lower() not in SAYING_PARTICIPLES:
+        return head
+    while head.dep_ == "ccomp" and head.head is not head and head.head.pos_ in VERBAL:
+        head = head.head
+    return head
+
+
 def subject_of(verb: Token, deps: frozenset = SUBJECT_DEPS, depth: int = 5) -> tuple[list[Token], bool]:
     """The subject of ``verb``'s clause, inherited through control, coordination and adjuncts,
     and whether it is close: the verb's own or shared through coordination or control.
@@ -83,6 +104,8 @@ def subject_of(verb: Token, deps: frozenset = SUBJECT_DEPS, depth: int = 5) -> t
         if found:
             return [resolve_relative(t) for t in found], close
         head = coordinated_with(current) if current.pos_ in VERBAL else current.head
+        if current.dep_ == "advcl" and current.tag_ == "VBG":
+            head = reporting_host(current)
         if head is current:
             break
         if head.pos_ in NOMINAL and (current.dep_ == "relcl" or (current.dep_ == "acl" and current.tag_ == "VBG")):
