@@ -22,6 +22,7 @@ class LLMOptions(ExtractorOptions):
     # A local model (docs/llm.md): the run starts llama.cpp's server for it and stops it after.
     local_model: Path | None = Field(None, description="A GGUF model file to serve locally for the run (needs the local-llm extra); replaces base_url.")
     threads: int | None = Field(None, ge=1, description="local_model: CPU threads of the server (default all cores).")
+    batch_sentences: int | None = Field(None, ge=1, description="Sentences of one or more units per request, behind one copy of the instructions; default 10, 1 sends each unit alone.")
 
     run_only: ClassVar[frozenset[str]] = frozenset({"cache", "no_cache", "concurrency", "threads"})
 
@@ -36,6 +37,7 @@ class LLMOptions(ExtractorOptions):
             "llm_examples": self.examples, "llm_cache": self.cache, "llm_no_cache": self.no_cache or None,
             "llm_concurrency": self.concurrency, "llm_semaphore": self._semaphore,
             "llm_cache_shards": self._cache_shards, "llm_local_model": self.local_model, "llm_threads": self.threads,
+            "llm_batch_sentences": self.batch_sentences,
         }
         return {key: str(value) if isinstance(value, Path) else value for key, value in values.items() if value is not None}
 

@@ -7,7 +7,10 @@ from spacy_llm.ty import ExamplesConfigType
 from spacy_llm.util import split_labels
 
 from eventcoder.core.errors import UserError
-from eventcoder.extractors.llm.response_schema import response_format
+from eventcoder.extractors.llm.response_schema import (
+    flat_response_format,
+    response_format,
+)
 from eventcoder.extractors.llm.tasks.events.examples import (
     DEFAULT_EXAMPLES,
     EventsExample,
@@ -18,6 +21,7 @@ from eventcoder.extractors.llm.tasks.events.sharding import (
     reduce_shards,
 )
 from eventcoder.extractors.llm.tasks.events.task import (
+    COMPACT_TEMPLATE,
     DEFAULT_TEMPLATE,
     MODALITY_DEFINITIONS,
     EventsTask,
@@ -65,6 +69,22 @@ def make_events_task(
     )
 
 
+@registry.llm_tasks("eventcoder.Events.v2")
+def make_events_task_v2(
+    labels: Union[List[str], str] = [],
+    template: str = COMPACT_TEMPLATE,
+    examples: ExamplesConfigType = None,
+    modality_definitions: Optional[Dict[str, str]] = None,
+    shard_mapper: Optional[Callable] = None,
+) -> EventsTask:
+    """Events.v1 for small models and low cost: a compact prompt (events.v2.jinja) and the flat
+    answer (roles as keys of each event, ``eventcoder.EventsResponseFormat.v2``); the same
+    parameters. Answers of either shape are parsed by both versions."""
+    task = make_events_task(labels, template, examples, modality_definitions, shard_mapper)
+    task._flat = True
+    return task
+
+
 @registry.llm_misc("eventcoder.GoldExamples.v1")
 def make_gold_examples(path: str) -> Callable[[], Iterable[Dict[str, Any]]]:
     """Few-shot examples from a gold JSONL file (docs/guidelines.md), checked when read."""
@@ -83,3 +103,9 @@ def make_shard_mapper(
 def make_response_format(labels: Union[List[str], str] = []) -> Dict[str, Any]:
     """The ``response_format`` (structured outputs) for answers about ``labels`` (default all)."""
     return response_format(get_registry(), _labels(labels))
+
+
+@registry.llm_misc("eventcoder.EventsResponseFormat.v2")
+def make_flat_response_format(labels: Union[List[str], str] = []) -> Dict[str, Any]:
+    """The ``response_format`` of Events.v2's flat answers about ``labels`` (default all)."""
+    return flat_response_format(get_registry(), _labels(labels))

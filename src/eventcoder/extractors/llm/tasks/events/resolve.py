@@ -149,9 +149,10 @@ def resolve(items: list, doc: Doc, sentences: list[Span], registry: Registry, la
                 drop(f"role {role.name!r} of {etype.name} does not repeat", said)
             else:
                 arguments.append(placed)
-        result.events.append(
-            {"label": etype.name, "modality": item["modality"], "trigger": _mention(trigger), "arguments": arguments}
-        )
+        event = {"label": etype.name, "modality": item["modality"], "trigger": _mention(trigger), "arguments": arguments}
+        if item.get("score") is not None:  # the model's own confidence (client/scoring.py)
+            event["score"] = item["score"]
+        result.events.append(event)
     return result
 
 

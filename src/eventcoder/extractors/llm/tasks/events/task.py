@@ -11,7 +11,7 @@ the reason. (Plain data, not Span objects: ``doc._`` and the user data must stay
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -19,6 +19,7 @@ from spacy.training import Example
 from spacy_llm.tasks.builtin_task import BuiltinTask
 
 from eventcoder.core.vocabulary import MODALITIES, Registry
+from eventcoder.extractors.llm.prompts import split_prompt
 from eventcoder.extractors.llm.responses import FailedResponse, clip
 from eventcoder.extractors.llm.tasks.events.examples import (
     EventsExample,
@@ -32,6 +33,10 @@ from eventcoder.extractors.llm.tasks.events.sentences import (
 )
 
 DEFAULT_TEMPLATE = (Path(__file__).parent / "events.v1.jinja").read_text(encoding="utf-8")
+#: The template of Events.v2: compact, for small models, answers in the flat format.
+COMPACT_TEMPLATE = (Path(__file__).parent / "events.v2.jinja").read_text(encoding="utf-8")
+#: Where the document part of a prompt starts, in both templates.
+DOCUMENT_MARK = "\nDOCUMENT\n"
 
 #: From docs/guidelines.md, "Modality".
 MODALITY_DEFINITIONS = {
@@ -58,6 +63,7 @@ class EventsTask(BuiltinTask):
         modality_definitions: Dict[str, str],
         shard_mapper: Callable,
         shard_reducer: Callable,
+        flat: bool = False,
     ):
         super().__init__(
             parse_responses=_parse_responses,
@@ -71,6 +77,7 @@ class EventsTask(BuiltinTask):
         self._labels = labels
         self._modality_definitions = modality_definitions
         self._label_definitions: Dict[str, str] = {}
+        self._flat = flat  # Events.v2: examples answer with roles as keys
 
     @property
     def labels(self) -> tuple:
@@ -125,9 +132,21 @@ class EventsTask(BuiltinTask):
         return {
             "types": self._types(),
             "modalities": [(name, self._modality_definitions.get(name, "")) for name in MODALITIES],
-            "examples": [render_example(eg, self._labels) for eg in self._prompt_examples],
+            "examples": [render_example(eg, self._labels, self._registry if self._flat else None)
+                         for eg in self._prompt_examples],
             "sentences": sentence_lines(numbered_sentences(shard)),
         }
+
+    def generate_prompts(
+        self, docs: Iterable[Doc], context_length: Optional[int] = None
+    ) -> Iterable[Tuple[Iterable[Any], Iterable[Doc]]]:
+        """spacy-llm's prompts, each a :class:`PackablePrompt` where the template allows:
+        a client may then send several docs' sentences in one request."""
+        for prompts, shards in super().generate_prompts(docs, context_length):
+            yield [
+                split_prompt(prompt, [" ".join(s.text.split()) for s in numbered_sentences(shard)], DOCUMENT_MARK)
+                for prompt, shard in zip(prompts, shards)
+            ], shards
 
     def parse_responses(self, shards: Iterable[Iterable[Doc]], responses: Iterable[Iterable[str]]) -> Iterable[Doc]:
         """One doc per input doc, its shards' results merged (see ``sharding.reduce_shards``)."""
@@ -148,7 +167,7 @@ class EventsTask(BuiltinTask):
 
     @property
     def _cfg_keys(self) -> List[str]:
-        return ["_labels", "_template", "_modality_definitions", "_label_definitions"]
+        return ["_labels", "_template", "_modality_definitions", "_label_definitions", "_flat"]
 
 
 def _parse_responses(
