@@ -8,6 +8,9 @@ cache keys of the responses (``cache_keys``, one per shard: the reference to the
 answer in the response cache); ``meta["llm_io"]`` holds what Prodigy's ``llm_io`` view shows:
 the document part of each prompt (the instructions and examples are the same for every task
 and are not repeated) and the response, each clipped (shards joined in order).
+
+With ``-O llm.route=true`` only units where a trigger word occurs (``routing.py``) are sent;
+the others get no events and ``meta.llm.routed: false``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from eventcoder.extractors import TASK_META_KEY, ExtractorContext
 from eventcoder.extractors.llm.cache import cache_key
 from eventcoder.extractors.llm.pipeline import LLMComponent, build_component
 from eventcoder.extractors.llm.responses import clip
+from eventcoder.extractors.llm.routing import TriggerLexicon
 from eventcoder.extractors.llm.tasks.events.resolve import RESULT_KEY
 
 NAME = "llm"
@@ -47,20 +51,31 @@ class LLMExtractor:
 
     name = NAME
 
-    def __init__(self, llm: LLMComponent):
+    def __init__(self, llm: LLMComponent, route: TriggerLexicon | None = None):
         self.llm = llm
+        self.route = route  # None: every unit goes to the model
         self._identity = getattr(llm.component._model, "identity", None)  # our models' cache identity
 
     @classmethod
     def from_context(cls, context: ExtractorContext) -> "LLMExtractor":
         from eventcoder.extractors.llm.local_run import with_local_server
 
-        return cls(build_component(with_local_server(context.options.settings())))
+        settings = context.options.settings()
+        route = TriggerLexicon.from_registry(context.registry) if settings.get("llm_route") else None
+        return cls(build_component(with_local_server(settings)), route)
 
     def extract(self, docs: Iterable[Doc]) -> Iterator[list[ProposedEvent]]:
         docs = list(docs)
+        sent = [self.route is None or self.route.fires(doc) for doc in docs]
+        asked = [doc for doc, go in zip(docs, sent) if go]
         # One batch: every missing prompt of these docs is in flight together (up to concurrency).
-        for doc, done in zip(docs, self.llm.component.pipe(docs, batch_size=max(1, len(docs)))):
+        answered = iter(self.llm.component.pipe(asked, batch_size=max(1, len(asked)))) if asked else iter(())
+        for doc, go in zip(docs, sent):
+            if not go:  # no trigger word: not worth a request
+                doc.user_data.setdefault(TASK_META_KEY, {})["llm"] = {"model": self.llm.model, "routed": False}
+                yield []
+                continue
+            done = next(answered)
             result = done.user_data.pop(RESULT_KEY, None) or {"events": [], "dropped": []}
             io = (done.user_data.pop("llm_io", None) or {}).get(self.llm.name, {})
             doc.user_data.setdefault(TASK_META_KEY, {}).update(self._record(result, io))

@@ -22,9 +22,11 @@ class LLMOptions(ExtractorOptions):
     # A local model (docs/llm.md): the run starts llama.cpp's server for it and stops it after.
     local_model: Path | None = Field(None, description="A GGUF model file to serve locally for the run (needs the local-llm extra); replaces base_url.")
     threads: int | None = Field(None, ge=1, description="local_model: CPU threads of the server (default all cores).")
+    timeout: float | None = Field(None, gt=0, description="Seconds any one read of an answer may wait; default 120 (600 for local_model, whose requests queue at one slot).")
+    route: bool = Field(False, description="Send only units where a trigger word occurs (a high-recall lexicon); the rest get no llm events.")
     batch_sentences: int | None = Field(None, ge=1, description="Sentences of one or more units per request, behind one copy of the instructions; default 10, 1 sends each unit alone.")
 
-    run_only: ClassVar[frozenset[str]] = frozenset({"cache", "no_cache", "concurrency", "threads"})
+    run_only: ClassVar[frozenset[str]] = frozenset({"cache", "no_cache", "concurrency", "threads", "timeout"})
 
     # Set by cluster_wide for the workers of a dask run; users cannot set them.
     _semaphore: tuple[str, int] | None = PrivateAttr(None)
@@ -37,7 +39,8 @@ class LLMOptions(ExtractorOptions):
             "llm_examples": self.examples, "llm_cache": self.cache, "llm_no_cache": self.no_cache or None,
             "llm_concurrency": self.concurrency, "llm_semaphore": self._semaphore,
             "llm_cache_shards": self._cache_shards, "llm_local_model": self.local_model, "llm_threads": self.threads,
-            "llm_batch_sentences": self.batch_sentences,
+            "llm_batch_sentences": self.batch_sentences, "llm_timeout": self.timeout,
+            "llm_route": self.route or None,
         }
         return {key: str(value) if isinstance(value, Path) else value for key, value in values.items() if value is not None}
 

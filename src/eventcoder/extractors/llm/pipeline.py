@@ -35,7 +35,8 @@ CACHED_MODEL = "eventcoder.CachedModel.v1"
 NO_BATCH_CACHE = {"@llm_misc": "spacy.BatchCache.v1", "path": None, "batch_size": 64, "max_batches_in_mem": 4}
 #: Option -> parameter of eventcoder.OpenAICompatible.v1.
 MODEL_OPTIONS = {"llm_model": "name", "llm_base_url": "base_url", "llm_concurrency": "concurrency",
-                 "llm_server_identity": "server_identity", "llm_batch_sentences": "batch_sentences"}
+                 "llm_server_identity": "server_identity", "llm_batch_sentences": "batch_sentences",
+                 "llm_timeout": "timeout"}
 
 
 @dataclass
