@@ -13,7 +13,10 @@ Prints per run: trigger and argument P/R/F1, irrealis events claimed real, secon
 document and, for runs that asked the model, prompt tokens per document (sent, and of those
 computed after the server's prompt cache) and requests per document. ``rules,llm`` reads the
 ``llm`` run's answers from the cache, so its seconds are the merge's, not the model's. With
-``--route`` an ``llm`` run with the trigger-lexicon route is added, with the recall it costs.
+``--route`` an ``llm`` run with the trigger-lexicon route is added: its units' answers come
+from the ``llm`` run's cache, so what it changes is exactly the units it does not send (the
+recall it costs) and the requests it saves (counted as ``units sent``). ``--cache FILE``
+keeps the answers for the next run of the benchmark.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=None, help="a GGUF file (default: the test model)")
     parser.add_argument("--batch-sentences", type=int, default=None, help="default: the extractor's")
     parser.add_argument("--route", action="store_true", help="also run llm with the trigger-lexicon route")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="response cache to keep between runs (default: a new one, so the model is asked)")
     args = parser.parse_args(argv)
 
     model = args.model or fetch()
@@ -86,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sample: {len(records)} of the test split's records; model {Path(model).name}, {args.threads} threads")
         for name, extractors, more in runs:
             llm = {"base_url": proxy.base_url, "model": Path(model).name, "timeout": 1800,
-                   "cache": str(folder / ("routed.sqlite3" if more.get("route") else "cache.sqlite3")), **more}
+                   "cache": str(args.cache or folder / "cache.sqlite3"), **more}
             if args.batch_sentences:
                 llm["batch_sentences"] = args.batch_sentences
             options = {"llm": llm} if "llm" in extractors else {}
@@ -101,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
                   f" argument P/R/F1 {a['precision']:.3f}/{a['recall']:.3f}/{a['f1']:.3f},"
                   f" irrealis claimed real {scores['irrealis_claimed_as_real']}, {seconds / len(records):.1f} s per document")
             asked = proxy.requests[before:]
+            if more.get("route"):
+                tasks = [json.loads(line) for line in out.read_text().splitlines()]
+                sent_units = sum(1 for t in tasks if t["meta"].get("llm", {}).get("routed") is not False)
+                print(f"  {name}: units sent {sent_units} of {len(tasks)}")
             if asked:
                 sent, computed = usage(asked)
                 print(f"  {name}: prompt tokens per document: {sent / len(records):,.0f} sent,"
