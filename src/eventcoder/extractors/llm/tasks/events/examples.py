@@ -95,10 +95,11 @@ def _flat(event: dict, repeats: dict[str, bool]) -> dict:
     return item
 
 
-def render_example(example: EventsExample, labels: Iterable[str], registry=None) -> Dict[str, str]:
+def render_example(example: EventsExample, labels: Iterable[str], registry=None, hint=None) -> Dict[str, str]:
     """``{"sentences": numbered lines, "answer": JSON}`` for the prompt, events of ``labels`` only.
 
-    With ``registry`` the answer is the flat one of Events.v2 (roles as keys), else v1's.
+    With ``registry`` the answer is the flat one of Events.v2 (roles as keys), else v1's;
+    ``hint`` adds its text to each sentence line (Events.v2's trigger-word hints).
     """
     doc = _sentencizer()(example.text)
     sentences = numbered_sentences(doc)
@@ -120,4 +121,4 @@ def render_example(example: EventsExample, labels: Iterable[str], registry=None)
         )
     if registry is not None:
         events = [_flat(e, {r.name: r.repeats for r in registry.types[e["type"]].roles}) for e in events]
-    return {"sentences": sentence_lines(sentences), "answer": json.dumps({"events": events}, ensure_ascii=False)}
+    return {"sentences": sentence_lines(sentences, hint), "answer": json.dumps({"events": events}, ensure_ascii=False)}

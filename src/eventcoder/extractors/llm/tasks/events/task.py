@@ -21,6 +21,7 @@ from spacy_llm.tasks.builtin_task import BuiltinTask
 from eventcoder.core.vocabulary import MODALITIES, Registry
 from eventcoder.extractors.llm.prompts import split_prompt
 from eventcoder.extractors.llm.responses import FailedResponse, clip
+from eventcoder.extractors.llm.routing import TriggerLexicon
 from eventcoder.extractors.llm.tasks.events.examples import (
     EventsExample,
     render_example,
@@ -30,6 +31,7 @@ from eventcoder.extractors.llm.tasks.events.resolve import RESULT_KEY, resolve
 from eventcoder.extractors.llm.tasks.events.sentences import (
     numbered_sentences,
     sentence_lines,
+    sentence_texts,
 )
 
 DEFAULT_TEMPLATE = (Path(__file__).parent / "events.v1.jinja").read_text(encoding="utf-8")
@@ -78,6 +80,7 @@ class EventsTask(BuiltinTask):
         self._modality_definitions = modality_definitions
         self._label_definitions: Dict[str, str] = {}
         self._flat = flat  # Events.v2: examples answer with roles as keys
+        self._lexicon = TriggerLexicon.from_registry(registry)
 
     @property
     def labels(self) -> tuple:
@@ -132,10 +135,17 @@ class EventsTask(BuiltinTask):
         return {
             "types": self._types(),
             "modalities": [(name, self._modality_definitions.get(name, "")) for name in MODALITIES],
-            "examples": [render_example(eg, self._labels, self._registry if self._flat else None)
+            "examples": [render_example(eg, self._labels, self._registry if self._flat else None, self._hint)
                          for eg in self._prompt_examples],
-            "sentences": sentence_lines(numbered_sentences(shard)),
+            "sentences": sentence_lines(numbered_sentences(shard), self._hint),
         }
+
+    def _hint(self, sentence) -> str:
+        """Events.v2: the sentence's trigger words and their usual types, as candidates."""
+        if not self._flat:
+            return ""
+        found = [(word, label) for word, label in self._lexicon.hints(sentence) if label in self._labels]
+        return f" (candidates: {', '.join(f'{word} {label}' for word, label in found)})" if found else ""
 
     def generate_prompts(
         self, docs: Iterable[Doc], context_length: Optional[int] = None
@@ -144,7 +154,7 @@ class EventsTask(BuiltinTask):
         a client may then send several docs' sentences in one request."""
         for prompts, shards in super().generate_prompts(docs, context_length):
             yield [
-                split_prompt(prompt, [" ".join(s.text.split()) for s in numbered_sentences(shard)], DOCUMENT_MARK)
+                split_prompt(prompt, sentence_texts(numbered_sentences(shard), self._hint), DOCUMENT_MARK)
                 for prompt, shard in zip(prompts, shards)
             ], shards
 
