@@ -4,12 +4,15 @@ Starts the real command (``python -m eventcoder review TASKS --port 0``) in a pr
 own, on a file of synthetic tasks (one MEETING each, every text different), and lets
 ``--clients`` client processes answer like browser tabs do: ``GET /api/next``, then ``POST
 /api/answer`` (accept, reject or ignore in turn; every third accept changes the modality).
+The clients are spread over ``--sessions`` named sessions (``?session=s0`` ...: annotators
+sharing one server, two tabs each by default); ``--feed-overlap`` gives every session every task.
 Each client stops after ``--answers`` answers or ``--seconds`` seconds, whichever is first.
 Then the server is stopped and the database is read: every answer a client saw
-acknowledged (HTTP 200) must be there, once.
+acknowledged (HTTP 200) must be there, once (per session).
 
-    python bench/review.py                          # 8 clients x 200 answers
-    python bench/review.py --clients 16 --answers 50
+    python bench/review.py                          # 8 clients over 4 sessions x 200 answers
+    python bench/review.py --feed-overlap           # every session sees every task
+    python bench/review.py --clients 16 --answers 50 --sessions 1
 
 Prints answers/s, the latency of the answer and next-task requests (p50, p95, max), and
 the count of lost answers. Per answer the server checks the task like ``eventcoder
@@ -67,10 +70,10 @@ def make_tasks(count: int, path: Path) -> None:
             out.write(json.dumps(task) + "\n")
 
 
-def start_server(tasks: Path, db: Path) -> tuple[subprocess.Popen, str]:
+def start_server(tasks: Path, db: Path, overlap: bool) -> tuple[subprocess.Popen, str]:
     server = subprocess.Popen(
         [sys.executable, "-m", "eventcoder", "review", str(tasks), "--dataset", "bench", "--annotator", "bench",
-         "--db", str(db), "--port", "0"],
+         "--db", str(db), "--port", "0", *(["--feed-overlap"] if overlap else [])],
         stderr=subprocess.PIPE, text=True,
     )
     for line in server.stderr:
@@ -84,14 +87,14 @@ def span(s: dict, **changes) -> dict:
     return {**{k: s[k] for k in ("token_start", "token_end", "label", "modality") if k in s}, **changes}
 
 
-def client_loop(url: str, name: str, answers: int, seconds: float) -> dict:
-    """One client (a process of its own, like a browser): answer until done or out of time."""
+def client_loop(url: str, name: str, session: str, answers: int, seconds: float) -> dict:
+    """One client (a process of its own, like a browser tab of ``session``): answer until done or out of time."""
     deadline = time.monotonic() + seconds
     acked, answer_times, next_times, errors = [], [], [], 0
-    with httpx.Client(base_url=url, timeout=30) as client:
+    with httpx.Client(base_url=url, timeout=30, params={"session": session}) as client:
         while len(acked) < answers and time.monotonic() < deadline:
             started = time.perf_counter()
-            task = client.get("/api/next", params={"client": name}).json()["task"]
+            task = client.get("/api/next", params={"client": name, "session": session}).json()["task"]
             next_times.append(time.perf_counter() - started)
             if task is None:
                 break
@@ -105,7 +108,7 @@ def client_loop(url: str, name: str, answers: int, seconds: float) -> dict:
             response = client.post("/api/answer", json=body)
             answer_times.append(time.perf_counter() - started)
             if response.status_code == 200:
-                acked.append(task["_task_hash"])
+                acked.append((session, task["_task_hash"]))
             else:
                 errors += 1
     return {"acked": acked, "answer_times": answer_times, "next_times": next_times, "errors": errors}
@@ -120,31 +123,35 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--answers", type=int, default=200, help="answers per client")
     parser.add_argument("--seconds", type=float, default=60.0, help="time limit per client")
+    parser.add_argument("--sessions", type=int, default=4, help="named sessions (annotators) the clients are spread over")
+    parser.add_argument("--feed-overlap", action="store_true", help="every session sees every task")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         tasks, db = Path(tmp, "tasks.jsonl"), Path(tmp, "bench.db")
         make_tasks(args.clients * args.answers, tasks)
-        server, url = start_server(tasks, db)
+        server, url = start_server(tasks, db, args.feed_overlap)
         try:
             with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
                 pool.map(time.sleep, [0.2] * args.clients, chunksize=1)  # every client process is up first
                 started = time.perf_counter()
-                results = pool.starmap(client_loop, [(url, f"client{i}", args.answers, args.seconds) for i in range(args.clients)])
+                results = pool.starmap(client_loop, [(url, f"client{i}", f"s{i % args.sessions}", args.answers, args.seconds)
+                                                      for i in range(args.clients)])
                 elapsed = time.perf_counter() - started
         finally:
             server.terminate()
             server.wait(30)
         with sqlite3.connect(db) as connection:
-            stored = [row[0] for row in connection.execute("SELECT task_hash FROM answers WHERE dataset = 'bench'")]
+            stored = [(who, task_hash) for who, task_hash in connection.execute("SELECT annotator, task_hash FROM answers WHERE dataset = 'bench'")]
 
     acked = [h for result in results for h in result["acked"]]
     answer_times = [t for result in results for t in result["answer_times"]]
     next_times = [t for result in results for t in result["next_times"]]
     lost = set(acked) - set(stored)
     ms = lambda values, q: 1000 * percentile(values, q)  # noqa: E731
-    print(f"clients                 {args.clients} processes x up to {args.answers} answers ({args.seconds:.0f} s limit),"
-          f" {os.cpu_count()} CPUs for them and the server")
+    print(f"clients                 {args.clients} processes over {args.sessions} sessions"
+          f" ({'every task to every session' if args.feed_overlap else 'each task to one session'})"
+          f" x up to {args.answers} answers ({args.seconds:.0f} s limit), {os.cpu_count()} CPUs for them and the server")
     print(f"answers acknowledged    {len(acked)} in {elapsed:.2f} s = {len(acked) / elapsed:.0f} answers/s")
     print(f"POST /api/answer        p50 {ms(answer_times, 50):.1f} ms, p95 {ms(answer_times, 95):.1f} ms, max {1000 * max(answer_times):.1f} ms")
     print(f"GET /api/next           p50 {ms(next_times, 50):.1f} ms, p95 {ms(next_times, 95):.1f} ms, max {1000 * max(next_times):.1f} ms")

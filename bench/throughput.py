@@ -15,6 +15,11 @@ process and its children from /proc (Linux).
 
     python bench/throughput.py                # default size (about 60k words for 1x)
     python bench/throughput.py --words 20000  # quicker
+    python bench/throughput.py --long-mb 20   # peak RSS: one 20 MB record vs 20 MB of records
+
+``--long-mb`` checks that a text far over spaCy's ``max_length`` is cut into units
+(``eventcoder.pipeline.units``) with memory flat: the same documents as one record with no
+line breaks (cut on sentence ends) and as ordinary records, both at 1 process.
 """
 
 from __future__ import annotations
@@ -95,6 +100,40 @@ def _cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def write_single_record(docs: list[str], path: Path) -> None:
+    """All of ``docs`` as one record, with no line break for the splitter to cut at."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write(json.dumps({"text": " ".join(" ".join(doc.split()) for doc in docs), "meta": {"doc": "long"}}) + "\n")
+
+
+def documents_of_size(megabytes: float, seed: int) -> list[str]:
+    docs, size, rng_seed = [], 0, seed
+    while size < megabytes * 2**20:
+        batch = make_documents(20_000, seed=rng_seed)
+        docs += batch
+        size += sum(len(d.encode("utf-8")) for d in batch)
+        rng_seed += 1
+    return docs
+
+
+def run_memory(input_path: str) -> dict:
+    """Extract ``input_path`` at 1 process (doc units); words counted without holding them."""
+    import re
+
+    from eventcoder.pipeline.inputs import read_inputs
+    from eventcoder.plugins import get_registry
+    from eventcoder.run.extract import ExtractConfig, extract
+
+    words = sum(sum(1 for _ in re.finditer(r"\S+", record.text)) for record in read_inputs([input_path]))
+    get_registry()
+    cpu = _cpu_seconds()
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        stats = extract([input_path], str(Path(tmp) / "tasks.jsonl"), ExtractConfig(unit="doc"))
+        seconds = time.perf_counter() - start
+    return {"words": words, "tasks": stats.tasks, "seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu}
 
 
 def run_one(mode: str, input_path: str, n_process: int) -> dict:
@@ -186,11 +225,15 @@ def measure(mode: str, input_path: Path, n_process: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--words", type=int, default=60_000, help="words in the 1x input")
+    parser.add_argument("--long-mb", type=float, help="only the long-text memory check, at this many MB")
     parser.add_argument("--run", nargs=3, metavar=("MODE", "INPUT", "N_PROCESS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         mode, input_path, n_process = args.run
-        print(json.dumps(run_one(mode, input_path, int(n_process))))
+        print(json.dumps(run_memory(input_path) if mode == "memory" else run_one(mode, input_path, int(n_process))))
+        return
+    if args.long_mb:
+        long_text(args.long_mb)
         return
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -223,6 +266,20 @@ def main() -> None:
     print("\npeak RSS of the process tree, rules at 2 processes")
     print(f"  1x: {memory['1x']['peak_mib']:.0f} MiB   10x: {memory['10x']['peak_mib']:.0f} MiB   "
           f"ratio {growth:.2f}  (flat if close to 1.0)")
+
+
+def long_text(megabytes: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = documents_of_size(megabytes, seed=3)
+        single, records = Path(tmp) / "single.jsonl", Path(tmp) / "records.jsonl"
+        write_single_record(docs, single)
+        write_input(docs, records)
+        print(f"input: {single.stat().st_size / 2**20:.1f} MB as one record, {records.stat().st_size / 2**20:.1f} MB as "
+              f"{len(docs)} records", flush=True)
+        for name, path in (("one record", single), ("records", records)):
+            result = measure("memory", path, 1)
+            print(f"  {name:10}: peak RSS {result['peak_mib']:.0f} MiB, {result['tasks']} tasks, "
+                  f"{result['words_per_s']:.0f} words/s", flush=True)
 
 
 if __name__ == "__main__":

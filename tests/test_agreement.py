@@ -66,7 +66,7 @@ def test_pairs_match_hand_computed_scores(answers, registry):
     assert prf(ac["per_type"]["REFUSAL"]["arguments"]) == (0.5, 1.0, 0.6667)
 
     bc = pairs[("events-bob", "events-carol")]
-    assert bc["shared_inputs"] == 0 and bc["triggers"]["f1"] == 0.0
+    assert bc["shared_inputs"] == 0 and bc["triggers"]["f1"] is None  # nothing shared: n/a
 
 
 def test_cli_prints_json_and_a_table(answers, tmp_path):
@@ -76,7 +76,7 @@ def test_cli_prints_json_and_a_table(answers, tmp_path):
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert [(p["reference"], p["annotator"], p["shared_inputs"], p["triggers"]["f1"]) for p in data["pairs"]] == [
-        ("events-alice", "events-bob", 2, 0.8), ("events-alice", "events-carol", 1, 1.0), ("events-bob", "events-carol", 0, 0.0),
+        ("events-alice", "events-bob", 2, 0.8), ("events-alice", "events-carol", 1, 1.0), ("events-bob", "events-carol", 0, None),  # nothing shared: n/a
     ]
     table = run_cli("agreement", str(path), env={"COLUMNS": "200"})
     assert table.returncode == 0, table.stderr

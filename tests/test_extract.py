@@ -113,7 +113,7 @@ def test_skip_invalid_processes_the_rest_and_counts(tmp_path):
     result = run_cli("extract", str(src), str(tmp_path / "missing.txt"), "-o", str(out), "--skip-invalid")
     assert result.returncode == 0, result.stderr
     assert [t["text"] for t in read_jsonl(out)] == ["Lavrov met Makei.", "Makei said so."]
-    assert "4 invalid input(s) skipped" in result.stderr
+    assert "4 invalid inputs skipped" in result.stderr
     assert "mixed.jsonl:2:" in result.stderr and "missing.txt:0:" in result.stderr
 
 

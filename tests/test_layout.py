@@ -2,7 +2,7 @@
 
 Stages, lowest first; a module may import its own stage and those below it, never one above:
 
-    core -> plugins -> pipeline -> extractors -> run -> annotation -> learn -> (cli, plugins' glue)
+    core -> plugins -> pipeline -> extractors -> run -> annotation -> learn -> eventdata -> (cli, plugins' glue)
 
 Every import counts, also those inside functions (lazy imports hide circles, they do not
 remove them).
@@ -26,6 +26,7 @@ STAGES = [
     {"run"},
     {"annotation"},
     {"learn"},
+    {"eventdata"},
     # The entry points: free to import any stage.
     {"cli", "__main__", "__init__", "default_plugins"},
 ]

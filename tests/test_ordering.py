@@ -187,4 +187,4 @@ def test_review_cli_refuses_an_unknown_order(task_file):
 
     result = run_cli("review", task_file, "--dataset", "d", "--order", "loudest")
     assert result.returncode == 2
-    assert "--order" in result.stderr and "uncertain, disagreement, stream" in result.stderr
+    assert "'--order'" in result.stderr and "'loudest' is not one of 'uncertain', 'disagreement', 'stream'" in result.stderr

@@ -98,7 +98,7 @@ def lookup(result: dict, key: str):
 
 
 def shown(value) -> str:
-    return "–" if value is None else (str(value) if isinstance(value, int) else f"{value:.3f}")
+    return "n/a" if value is None else (str(value) if isinstance(value, int) else f"{value:.3f}")
 
 
 @pytest.fixture(scope="module")

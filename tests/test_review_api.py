@@ -137,10 +137,10 @@ def test_answers_are_stored_with_hashes_annotator_and_session(task_file, tmp_pat
     db = tmp_path / "a.db"
     with serving(open_app(task_file, db)) as url, httpx.Client(base_url=url) as client:
         first = next_task(client)
-        assert first["task"]["text"] == tasks[0]["text"] and first["progress"] == {"done": 0, "total": 4}
+        assert first["task"]["text"] == tasks[0]["text"] and first["progress"] == {"done": 0, "total": 4, "complete": 0}
         response = client.post("/api/answer", json=payload(first["task"]))
         assert response.status_code == 200, response.text
-        assert response.json()["progress"] == {"done": 1, "total": 4}
+        assert response.json()["progress"] == {"done": 1, "total": 4, "complete": 1}
         second = next_task(client)["task"]
         assert client.post("/api/answer", json=payload(second, "reject")).status_code == 200
     stored = rows(db)
@@ -266,7 +266,7 @@ def test_restart_resumes_where_it_stopped(task_file, tmp_path, tasks):
     with serving(open_app(task_file, db)) as url, httpx.Client(base_url=url) as client:
         again = next_task(client, "another-tab")
         assert again["task"]["_task_hash"] == tasks[2]["_task_hash"]
-        assert again["progress"] == {"done": 2, "total": 4}
+        assert again["progress"] == {"done": 2, "total": 4, "complete": 2}
     assert len(rows(db)) == 2
 
 
@@ -307,7 +307,7 @@ def test_a_finished_stream_says_so(task_file, tmp_path, tasks):
     with serving(open_app(task_file, tmp_path / "a.db")) as url, httpx.Client(base_url=url) as client:
         for _ in tasks:
             client.post("/api/answer", json=payload(next_task(client)["task"], "ignore"))
-        assert next_task(client) == {"task": None, "progress": {"done": 4, "total": 4}, "error": None}
+        assert next_task(client) == {"task": None, "progress": {"done": 4, "total": 4, "complete": 4}, "error": None}
 
 
 def test_news_is_run_through_the_extractor_as_it_is_served(tmp_path):

@@ -57,7 +57,7 @@ def test_gold_jsonl_comes_in_as_accepted_answers(tmp_path, registry, capsys):
     db = tmp_path / "review.db"
     original = read_jsonl(SEEDS / "gold.jsonl")[:1]
     run("db-in", "seeds", str(write_jsonl(tmp_path / "gold.jsonl", original)), "--db", str(db), "--annotator", "ref")
-    assert "1 answers (1 from gold)" in capsys.readouterr().err
+    assert "1 answer (1 from gold)" in capsys.readouterr().err
     assert {(r["annotator"], r["session"], r["answer"]) for r in rows(db)} == {("ref", "seeds-ref", "accept")}
     run("export", "seeds", "-o", str(tmp_path / "exported.jsonl"), "--db", str(db))
     [exported] = read_jsonl(tmp_path / "exported.jsonl")
@@ -104,7 +104,7 @@ def test_a_bad_line_stores_nothing(tmp_path, seed_tasks, capsys):
         run("db-in", "ds", str(path), "--db", str(db))
     assert exit_code.value.code == 2
     assert capsys.readouterr().err.startswith(f"{path}:2: ")
-    assert rows(db) == []
+    assert not db.exists()  # nothing written on refusal (issue 14)
 
 
 def test_agreement_reads_a_dataset_of_two_annotators(tmp_path, seed_tasks, registry, capsys):

@@ -119,7 +119,7 @@ def test_bad_input_stops_with_file_line_and_leaves_no_partial_part(tmp_path):
 
     result = run_cli("extract", str(src), "-o", f"{out}/", "--part-size", "5", "--skip-invalid", "--overwrite")
     assert result.returncode == 0, result.stderr
-    assert f"skipped {src}:8: invalid JSON" in result.stderr and "1 invalid input(s) skipped" in result.stderr
+    assert f"skipped {src}:8: invalid JSON" in result.stderr and "1 invalid input skipped" in result.stderr
     assert [e["errors"] for e in manifest_entries(out)] == [0, 1, 0]
     assert len(read_jsonl(out / "part-000002.jsonl")) == 4
 
@@ -148,7 +148,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
 
     result = run_cli("extract", *args)
     assert result.returncode == 0, result.stderr
-    assert f"(30 part(s), {len(done)} done by an earlier run)" in result.stderr
+    assert f"(30 parts, {len(done)} done by an earlier run)" in result.stderr
     assert {name: (out / name).stat().st_mtime_ns for name in done} == done  # not redone
     lines = [t["meta"]["line"] for p in sorted(out.glob("part-*.jsonl")) for t in read_jsonl(p)]
     assert lines == list(range(1, 241))  # every input line exactly once, in order

@@ -12,7 +12,7 @@ never stops the others. The built-in types and extractors are plugins of exactly
 (``eventcoder.default_plugins``).
 
 Hooks run in this order, each across all plugins: argument kinds, event types, roles,
-extractors, patterns. So a plugin may add a role to a type that another plugin registers.
+extractors, patterns, actors. So a plugin may add a role to a type that another plugin registers.
 """
 
 from __future__ import annotations
@@ -81,4 +81,17 @@ def register_patterns(register: Callable) -> None:
     Call ``register(path)`` with a folder holding ``*.json`` pattern files in the format
     described in ``docs/patterns.md``. They are loaded after the built-in patterns, unless
     the user replaces all of them with ``--patterns DIR``.
+    """
+
+
+@hookspec
+def register_actors(register: Callable) -> None:
+    """Register files of actor data for ``eventcoder events`` (actor coding).
+
+    Call ``register(path)`` with a JSON file, or a folder of ``*.json`` files, in the format of
+    ``eventcoder/eventdata/data/actors/`` (described in ``docs/event_data.md``): any of
+    ``countries`` (ISO alpha-3 -> extra ``names``, ``demonyms``, ``capitals``),
+    ``organisations`` (``names``, ``code`` IGO/NGO, ``cameo``), ``sectors`` (sector code ->
+    words) and ``people`` (a full name -> ``code``, ``sector``). Files load after the built-in
+    ones and extend them; a name registered again takes the later file's code.
     """

@@ -28,6 +28,7 @@ DEFAULT_PLUGINS = (
     "eventcoder.default_plugins.rules",
     "eventcoder.default_plugins.llm",
     "eventcoder.default_plugins.model",
+    "eventcoder.default_plugins.actors",
 )
 
 
@@ -146,12 +147,22 @@ def build_registry(pm: pluggy.PluginManager, errors: dict[str, str] | None = Non
             provided(plugin, f"patterns {folder}")
         return register
 
+    def actors(plugin):
+        def register(path) -> None:
+            found = Path(path)
+            if not (found.is_dir() or (found.is_file() and found.suffix == ".json")):
+                raise ValueError(f"actor data {found} is neither a folder nor a .json file")
+            reg.actor_data.append(found)
+            provided(plugin, f"actors {found}")
+        return register
+
     for hook_name, make in (
         ("register_argument_kinds", kinds),
         ("register_event_types", types),
         ("register_roles", roles),
         ("register_extractors", extractors),
         ("register_patterns", patterns),
+        ("register_actors", actors),
     ):
         _call_each(pm, hook_name, make, reg.errors)
     _drop_failed(reg)
@@ -181,6 +192,8 @@ def _drop_failed(reg: Registry) -> None:
                 reg.extractor_options.pop(name, None)
             elif kind == "patterns":
                 reg.pattern_dirs = [p for p in reg.pattern_dirs if str(p) != name]
+            elif kind == "actors":
+                reg.actor_data = [p for p in reg.actor_data if str(p) != name]
 
 
 @functools.cache

@@ -8,13 +8,12 @@ reported as ``FILE:LINE``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from eventcoder.core.errors import InputError
+from eventcoder.core.reading import STDIN, iter_lines, open_binary, parse_json_line
 from eventcoder.pipeline.hashing import input_hash
-from eventcoder.pipeline.inputs import STDIN, parse_jsonl_line
 
 ANSWERS = ("accept", "reject", "ignore")
 
@@ -32,10 +31,10 @@ def read_answers(path: str) -> Iterator[Answer]:
     if path != STDIN and not Path(path).is_file():
         raise InputError(path, 0, "no such file")
     name = "<stdin>" if path == STDIN else path
-    handle = sys.stdin.buffer if path == STDIN else open(path, "rb")
+    handle = open_binary(path)  # stdin, gzip or plain
     try:
-        for number, raw in enumerate(handle, start=1):
-            task = parse_jsonl_line(raw, name, number)
+        for number, raw in iter_lines(handle, name):
+            task = parse_json_line(raw, name, number)
             if task is not None:
                 yield Answer(name, number, task)
     finally:

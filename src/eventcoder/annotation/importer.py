@@ -105,6 +105,14 @@ def import_answers(path: str, dataset: str, store: AnswerStore, registry: Regist
 
     Answers without an annotator get ``annotator`` and the session ``DATASET-ANNOTATOR``.
     """
+    answers, stats = read_for_import(path, dataset, registry, annotator, spacy_model)
+    store.add_many(dataset, answers)
+    return stats
+
+
+def read_for_import(path: str, dataset: str, registry: Registry, annotator: str,
+                    spacy_model: str | None = None) -> tuple[list[dict], ImportStats]:
+    """The answers :func:`import_answers` stores, all checked before any store is opened."""
     stats, answers, tokenizer = ImportStats(), [], None
     now = round(time.time(), 3)
     for answer in read_answers(path):
@@ -125,5 +133,4 @@ def import_answers(path: str, dataset: str, store: AnswerStore, registry: Regist
         task.setdefault("_session_id", session_id(dataset, who))
         task.setdefault("_timestamp", now)
         answers.append(task)
-    store.add_many(dataset, answers)
-    return stats
+    return answers, stats

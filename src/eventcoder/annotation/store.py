@@ -7,7 +7,11 @@ a task once per dataset: answering it again replaces the earlier answer.
 
 The database runs in WAL mode with ``synchronous=FULL`` and one transaction per answer, so an
 answer the app has acknowledged survives the process being killed (and a power cut). Several
-servers (one per annotator) and the command line may share one file.
+servers and the command line may share one file.
+
+Sessions: the ``annotator`` column is the session name of ``/?session=NAME`` and
+``session`` is Prodigy's ``DATASET-NAME``. Adjudication records are answers of the final
+dataset whose task lists the answers it came from under ``_adjudicated_from``.
 """
 
 from __future__ import annotations
@@ -137,10 +141,24 @@ class AnswerStore:
             ).fetchall()
         return {row[0] for row in rows}
 
+    def answered_by(self, dataset: str, key: str = "task") -> dict[int, set[str]]:
+        """Task (or input) hash -> the annotators who answered it in ``dataset``."""
+        column = {"task": "task_hash", "input": "input_hash"}[key]
+        found: dict[int, set[str]] = {}
+        with self._lock:
+            for value, who in self._db.execute(f"SELECT {column}, annotator FROM answers WHERE dataset = ?", (dataset,)):
+                found.setdefault(value, set()).add(who)
+        return found
 
-def _read_only(db: str | Path) -> sqlite3.Connection:
+    def inputs(self, dataset: str) -> int:
+        """How many different texts (input hashes) ``dataset`` has answers for."""
+        with self._lock:
+            return self._db.execute("SELECT COUNT(DISTINCT input_hash) FROM answers WHERE dataset = ?", (dataset,)).fetchone()[0]
+
+
+def _read_only(db: str | Path, any_thread: bool = False) -> sqlite3.Connection:
     # A reader of its own: WAL lets it run beside the writers, and it never creates the file.
-    return sqlite3.connect(Path(db).resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+    return sqlite3.connect(Path(db).resolve().as_uri() + "?mode=ro", uri=True, timeout=30, check_same_thread=not any_thread)
 
 
 def read_tasks(db: str | Path, dataset: str) -> Iterator[dict]:
@@ -151,6 +169,64 @@ def read_tasks(db: str | Path, dataset: str) -> Iterator[dict]:
             yield json.loads(task)
     finally:
         connection.close()
+
+
+def answers_by_input(db: str | Path, dataset: str) -> Iterator[list[dict]]:
+    """The answers of ``dataset`` grouped by text (input hash), texts in the order first answered.
+
+    Streams one group at a time (for adjudication): memory holds one text's answers. The
+    generator may be advanced from any thread, one at a time (the review app's feed lock).
+    """
+    connection = _read_only(db, any_thread=True)
+    try:
+        rows = connection.execute(
+            "SELECT a.input_hash, a.task FROM answers a"
+            " JOIN (SELECT input_hash, MIN(id) AS first FROM answers WHERE dataset = ? GROUP BY input_hash) f"
+            " ON a.input_hash = f.input_hash WHERE a.dataset = ? ORDER BY f.first, a.id",
+            (dataset, dataset),
+        )
+        group: list[dict] = []
+        current = None
+        for input_hash, task in rows:
+            if group and input_hash != current:
+                yield group
+                group = []
+            current = input_hash
+            group.append(json.loads(task))
+        if group:
+            yield group
+    finally:
+        connection.close()
+
+
+def annotator_activity(db: str | Path, dataset: str, pause_s: float = 300.0) -> dict[str, dict]:
+    """Per annotator of ``dataset``: answers, counts per kind, active seconds and answers/hour.
+
+    Active time sums the gaps between one annotator's consecutive answers, leaving out gaps
+    over ``pause_s`` (a break), so speed is answers per hour of work, not of wall clock.
+    """
+    connection = _read_only(db)
+    found: dict[str, dict] = {}
+    last: dict[str, float] = {}
+    try:
+        for who, answer, at in connection.execute(
+            "SELECT annotator, answer, timestamp FROM answers WHERE dataset = ? ORDER BY annotator, timestamp", (dataset,)
+        ):
+            stats = found.setdefault(who, {"answers": 0, **{kind: 0 for kind in ANSWERS}, "active_s": 0.0})
+            stats["answers"] += 1
+            stats[answer] += 1
+            if who in last and at - last[who] <= pause_s:
+                stats["active_s"] += at - last[who]
+            last[who] = at
+    finally:
+        connection.close()
+    for stats in found.values():
+        # n answers span n - 1 gaps: count the first one as one average gap of work.
+        gaps = stats["answers"] - 1
+        active = stats["active_s"] * stats["answers"] / gaps if gaps and stats["active_s"] else 0.0
+        stats["active_s"] = round(active, 1)
+        stats["per_hour"] = round(3600 * stats["answers"] / active, 1) if active else None
+    return found
 
 
 def dataset_answers(db: str | Path, dataset: str) -> Iterator[Answer]:

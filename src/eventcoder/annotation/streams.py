@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Union
 
 from eventcoder.annotation.ordering import DEFAULT_BUFFER, ordered
 from eventcoder.core.errors import InputError
+from eventcoder.core.reading import iter_lines
 from eventcoder.core.vocabulary import Registry
 from eventcoder.pipeline.inputs import (
     DROPPED_KEYS,
@@ -67,7 +68,7 @@ def is_task_file(source: Source) -> bool:
     if not path.endswith(TASK_FILE_SUFFIXES) or not Path(path).is_file():
         return False
     with open_binary(path) as handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in iter_lines(handle, path):
             obj = parse_jsonl_line(raw, path, number)
             if obj is not None:
                 return "tokens" in obj and "spans" in obj

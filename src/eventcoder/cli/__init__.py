@@ -5,7 +5,7 @@ One module per stage of the flow adds its commands to the one typer ``app``, in 
 """
 
 # isort: off
-from eventcoder.cli import extract, inspect, evaluate, annotate, learn, llm  # noqa: F401 - register the commands
+from eventcoder.cli import extract, inspect, evaluate, annotate, learn, events, llm  # noqa: F401 - register the commands
 # isort: on
 from eventcoder.cli.app import app, main
 

@@ -10,6 +10,11 @@ from rich.table import Table
 from eventcoder.annotation.ordering import DEFAULT_BUFFER
 from eventcoder.cli.app import (
     OPTION_HELP,
+    ExcludeBy,
+    ExportFormat,
+    Merge,
+    Order,
+    Unit,
     answer_kinds_option,
     app,
     extractor_option_values,
@@ -26,8 +31,8 @@ def export(
     input_file: str = typer.Argument(..., metavar="INPUT", help="Prodigy answers: the output of prodigy db-out DATASET (- for stdin), or a dataset of the review database."),
     output: str = typer.Option(..., "-o", "--output", help="Gold JSONL, or a spaCy DocBin for a .spacy file. Written atomically."),
     answers: str = typer.Option("accept", "--answers", help="Answers to export, comma-separated: accept, reject, ignore."),
-    merge: str = typer.Option("latest", "--merge", help="Several answers for one text: first, latest (by _timestamp), or strict (disagreements are errors)."),
-    fmt: str | None = typer.Option(None, "--format", help="jsonl or spacy (default: spacy for a .spacy OUTPUT, else jsonl)."),
+    merge: Merge = typer.Option("latest", "--merge", help="Several answers for one text: first, latest (by _timestamp), or strict (disagreements are errors)."),
+    fmt: ExportFormat | None = typer.Option(None, "--format", help="jsonl or spacy (default: spacy for a .spacy OUTPUT, else jsonl)."),
     db: str | None = typer.Option(None, "--db", help="Review database to read INPUT from when it is not a file (default: ./eventcoder.db)."),
 ) -> None:
     """Turn Prodigy answers into gold: events rebuilt from the spans and relations annotators left.
@@ -36,13 +41,8 @@ def export(
     schemas/gold.schema.json. A bad line is reported as FILE:LINE and nothing is written.
     """
     from eventcoder.annotation.datasets import dataset_name, export_dataset
-    from eventcoder.annotation.export import FORMATS, MERGES
     from eventcoder.annotation.export import export as run_export
 
-    if merge not in MERGES:
-        raise typer.BadParameter(f"choose one of {', '.join(MERGES)}", param_hint="--merge")
-    if fmt is not None and fmt not in FORMATS:
-        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     dataset = dataset_name(input_file, db)
     if dataset is not None:
         stats = export_dataset(db, dataset, output, registry_with_warnings(), keep=answer_kinds_option(answers), merge=merge, fmt=fmt)
@@ -62,7 +62,7 @@ def _agreement_table(result: dict) -> Table:
         rows = [*pair["per_type"].items(), ("all (micro)", pair)]
         for i, (label, scores) in enumerate(rows):
             table.add_row(name if i == 0 else "", label, str(pair["shared_inputs"]) if i == 0 else "",
-                          *(f"{scores[k]['f1']:.3f}" for k in ("triggers", "arguments", "irrealis")),
+                          *("n/a" if scores[k]["f1"] is None else f"{scores[k]['f1']:.3f}" for k in ("triggers", "arguments", "irrealis")),
                           end_section=i == len(rows) - 1)
     return table
 
@@ -102,42 +102,41 @@ def review(
     annotator: str | None = typer.Option(None, "--annotator", help="Who answers (default: your user name); the session is DATASET-ANNOTATOR."),
     db: str | None = typer.Option(None, "--db", help="SQLite database of answers, created when missing (default: ./eventcoder.db)."),
     extractor: str = typer.Option("rules", "--extractor", "-e", help="News only: extractor name(s), comma-separated."),
-    unit: str = typer.Option("paragraph", "--unit", help="News only: one task per doc, paragraph or sentence."),
+    unit: Unit = typer.Option("paragraph", "--unit", help="News only: one task per doc, paragraph or sentence."),
     spacy_model: str | None = typer.Option(None, "--spacy-model", help="News only: spaCy pipeline (package or path)."),
     batch_size: int = typer.Option(10, "--batch-size", min=1, help="News only: units parsed per batch."),
     option: list[str] | None = typer.Option(None, "-O", "--option", metavar="NAME.FIELD=VALUE", help="News only: " + OPTION_HELP),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; any but 127.0.0.1 or localhost requires the access token."),
     port: int = typer.Option(8080, "--port", min=0, max=65535, help="Port to listen on (0: any free one)."),
     token: str | None = typer.Option(None, "--token", help="Access token to require (default: a random one, printed, when --host is not local)."),
-    exclude_by: str = typer.Option("task", "--exclude-by", help="Never show again what was answered, by task hash or input (text) hash."),
-    order: str = typer.Option("stream", "--order", help="uncertain: most doubtful proposals first; disagreement: extractors disputing first; stream: input order. See docs/learning_loop.md."),
+    exclude_by: ExcludeBy = typer.Option("task", "--exclude-by", help="Never show again what was answered, by task hash or input (text) hash."),
+    order: Order = typer.Option("stream", "--order", help="uncertain: most doubtful proposals first; disagreement: extractors disputing first; stream: input order. See docs/learning_loop.md."),
     buffer: int = typer.Option(DEFAULT_BUFFER, "--buffer", min=1, help="--order uncertain|disagreement: tasks read ahead to pick the next one from."),
+    feed_overlap: bool = typer.Option(False, "--feed-overlap", help="Every annotator (session) sees every task; else each task goes to the next free annotator."),
+    annotations_per_task: int = typer.Option(1, "--annotations-per-task", min=1, help="Without --feed-overlap: how many different annotators answer each task."),
+    sessions: str | None = typer.Option(None, "--sessions", help="Comma-separated session names that may join (/?session=NAME); default: any."),
+    adjudicate: bool = typer.Option(False, "--adjudicate", help="INPUT is a dataset of --db: show each text's answers side by side; the one you give goes to --dataset."),
 ) -> None:
     """Review events in a web app in your browser: accept, reject or correct one task at a time.
 
     INPUT is news, run through the extractor as you go, or a file of tasks. Answers go to an
     SQLite database, one transaction each; a restarted server goes on where it stopped.
+    A team shares one server: each annotator opens /?session=NAME. With --adjudicate, INPUT
+    is a dataset whose answers are reconciled into --dataset (the team's gold).
     Shortcuts: a accept, x reject, space skip, backspace undo. See docs/review.md.
     """
-    from eventcoder.annotation.ordering import ORDERS
     from eventcoder.annotation.store import DEFAULT_DB
-    from eventcoder.annotation.webapp.queue import KEYS
     from eventcoder.annotation.webapp.server import ReviewOptions, serve
-    from eventcoder.pipeline.units import UNITS
     from eventcoder.run.extract import ExtractConfig
 
-    if unit not in UNITS:
-        raise typer.BadParameter(f"choose one of {', '.join(UNITS)}", param_hint="--unit")
-    if exclude_by not in KEYS:
-        raise typer.BadParameter(f"choose one of {', '.join(KEYS)}", param_hint="--exclude-by")
-    if order not in ORDERS:
-        raise typer.BadParameter(f"choose one of {', '.join(ORDERS)}", param_hint="--order")
     registry_with_warnings()
     names = split_names(extractor)
     config = ExtractConfig(extractors=names, unit=unit, spacy_model=spacy_model, batch_size=batch_size,
                            options=extractor_option_values(option, names, {}))
     options = ReviewOptions(source=source, dataset=dataset, annotator=annotator, db=db or DEFAULT_DB, host=host,
-                            port=port, token=token, exclude_by=exclude_by, extract=config, order=order, buffer=buffer)
+                            port=port, token=token, exclude_by=exclude_by, extract=config, order=order, buffer=buffer,
+                            feed_overlap=feed_overlap, annotations_per_task=annotations_per_task,
+                            sessions=split_names(sessions) if sessions else None, adjudicate=adjudicate)
     serve(options, announce=say)
 
 
@@ -154,11 +153,13 @@ def db_in(
     Gold lines become accepted answers, their spans and relations rebuilt from the events.
     Every line is checked first; one bad line is reported as FILE:LINE and nothing is stored.
     """
-    from eventcoder.annotation.importer import import_answers
+    from eventcoder.annotation.importer import read_for_import
     from eventcoder.annotation.store import DEFAULT_DB, AnswerStore
     from eventcoder.annotation.webapp.server import default_annotator
 
     registry = registry_with_warnings()
+    # Read and check everything first, so a refused input leaves no database behind.
+    answers, stats = read_for_import(input_file, dataset, registry, annotator or default_annotator(), spacy_model)
     with AnswerStore(db or DEFAULT_DB) as store:
-        stats = import_answers(input_file, dataset, store, registry, annotator or default_annotator(), spacy_model)
+        store.add_many(dataset, answers)
     say(f"{count(stats.answers + stats.gold, 'answer')} ({stats.gold} from gold) -> dataset {dataset!r} in {db or DEFAULT_DB}")

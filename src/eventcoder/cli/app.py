@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import get_args, get_origin
+from typing import Literal, get_args, get_origin
 
 import typer
 from rich.console import Console
 from typer.core import TyperCommand
 
 from eventcoder.core.errors import InputError, UserError
+
+# The closed sets of the command line, as choices help lists (tests/test_cli_help.py checks
+# they equal the library's own tuples, which are not imported here to keep start-up quick).
+Unit = Literal["doc", "paragraph", "sentence"]
+Engine = Literal["local", "dask"]
+Order = Literal["uncertain", "disagreement", "stream"]
+ExcludeBy = Literal["task", "input"]
+Merge = Literal["first", "latest", "strict"]
+ExportFormat = Literal["jsonl", "spacy"]
 
 #: Plain value names in help, as click writes them, instead of Python types (``<list[str]>``).
 VALUE_NAMES = {str: "TEXT", int: "INTEGER", float: "FLOAT", bool: "BOOLEAN", Path: "PATH"}
@@ -56,6 +65,7 @@ class App(typer.Typer):
 
 
 app = App(
+    rich_markup_mode=None,  # help text is plain: "[local-llm]" in a docstring is not a style tag
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,

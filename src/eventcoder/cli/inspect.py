@@ -30,7 +30,9 @@ def validate(
     for number, problem in validate_file(file, registry, kind):
         bad_lines.add(number)
         say(f"{file}:{number}: {problem}")
-    with open(file, "rb") as handle:
+    from eventcoder.core.reading import open_binary
+
+    with open_binary(file) as handle:
         lines = sum(1 for raw in handle if raw.strip())
     if bad_lines:
         say(f"{file}: {len(bad_lines)} of {lines} lines invalid")

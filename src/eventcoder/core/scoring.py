@@ -135,15 +135,23 @@ def _total(table: dict[str, Counts], labels: Iterable[str]) -> Counts:
     return total
 
 
+def _or_na(scores: dict) -> dict:
+    """``scores`` with P/R/F1 None (n/a) when nothing was there to score: no gold, no prediction."""
+    if scores["tp"] + scores["fp"] + scores["fn"] == 0:
+        return {**scores, "precision": None, "recall": None, "f1": None}
+    return scores
+
+
 def report(scores: Scores, registry: Registry) -> dict:
+    """P/R/F1 with counts, overall, per type and per role; n/a (None) where there was nothing to score."""
     labels = [t for t in registry.types if t in scores.triggers or t in scores.irrealis] or list(registry.types)
     extra = sorted(set(scores.triggers) - set(registry.types))
     labels += extra
     per_type = {
         label: {
-            "triggers": scores.triggers.get(label, Counts()).as_dict(),
-            "arguments": scores.arguments.get(label, Counts()).as_dict(),
-            "irrealis": scores.irrealis.get(label, Counts()).as_dict(),
+            "triggers": _or_na(scores.triggers.get(label, Counts()).as_dict()),
+            "arguments": _or_na(scores.arguments.get(label, Counts()).as_dict()),
+            "irrealis": _or_na(scores.irrealis.get(label, Counts()).as_dict()),
         }
         for label in labels
     }
@@ -159,10 +167,10 @@ def report(scores: Scores, registry: Registry) -> dict:
     macro = sum(per_type[l]["triggers"]["f1"] for l in present) / len(present) if present else 0.0
     return {
         "documents": scores.documents,
-        "triggers": _total(scores.triggers, labels).as_dict(),
+        "triggers": _or_na(_total(scores.triggers, labels).as_dict()),
         "triggers_macro_f1": round(macro, 4),
-        "arguments": _total(scores.arguments, labels).as_dict(),
-        "irrealis": _total(scores.irrealis, labels).as_dict(),
+        "arguments": _or_na(_total(scores.arguments, labels).as_dict()),
+        "irrealis": _or_na(_total(scores.irrealis, labels).as_dict()),
         "irrealis_claimed_as_real": scores.irrealis_claimed_as_real,
         "modality_accuracy": round(scores.modality_right / scores.modality_total, 4) if scores.modality_total else None,
         "per_type": per_type,

@@ -73,6 +73,8 @@ class Registry:
     extractor_options: dict[str, type] = field(default_factory=dict)
     #: folders of rule patterns registered by plugins, in registration order.
     pattern_dirs: list[object] = field(default_factory=list)
+    #: actor data files or folders registered by plugins (``register_actors``), in order.
+    actor_data: list[object] = field(default_factory=list)
     #: what each plugin registered, for ``eventcoder plugins``.
     provided: dict[str, list[str]] = field(default_factory=dict)
     #: plugins that failed to load or registered something invalid: name -> message.

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 from eventcoder.core.errors import InputError
+from eventcoder.core.reading import iter_lines, open_binary, parse_json_line
 from eventcoder.core.scoring import Scores, report, score_document
 from eventcoder.core.vocabulary import Registry
-from eventcoder.pipeline.inputs import doc_id, parse_jsonl_line
+from eventcoder.pipeline.inputs import doc_id
 from eventcoder.pipeline.tasks import events_from_task
+from eventcoder.pipeline.validate import detect_kind, schema_errors
 
 
 def _text_key(text: str) -> str:
@@ -58,15 +60,20 @@ def load_events(path: str, registry: Registry) -> Documents:
     docs = Documents()
     if not Path(path).is_file():
         raise InputError(path, 0, "no such file")
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            obj = parse_jsonl_line(raw, path, number)
+    with open_binary(path) as handle:
+        for number, raw in iter_lines(handle, path):
+            obj = parse_json_line(raw, path, number)
             if obj is None:
                 continue
             if not isinstance(obj.get("text"), str):
                 raise InputError(path, number, 'no "text" field')
             if "events" not in obj and "spans" not in obj:
                 raise InputError(path, number, 'no "events" (or "spans") field')
+            # The same models (as JSON Schema) validate, train and db-in check lines with.
+            problems = schema_errors(obj, detect_kind(obj))
+            if problems:
+                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+                raise InputError(path, number, problems[0] + more)
             meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
             text_key = _text_key(obj["text"])
             key = doc_id(obj) or text_key
@@ -87,8 +94,27 @@ class Aligned(NamedTuple):
     pred: list[dict]
 
 
+def check_not_tasks(gold_path: str) -> None:
+    """InputError when GOLD looks like ``extract`` output (tasks: ``tokens``/``_task_hash``, no ``answer``).
+
+    Swapped arguments would otherwise score fine with precision and recall swapped.
+    """
+    if not Path(gold_path).is_file():
+        return
+    with open_binary(gold_path) as handle:
+        for number, raw in iter_lines(handle, gold_path):
+            obj = parse_json_line(raw, gold_path, number)
+            if obj is None:
+                continue
+            if ("tokens" in obj or "_task_hash" in obj) and "answer" not in obj:
+                raise InputError(gold_path, number, "GOLD looks like extract output (a task with tokens/_task_hash):"
+                                 " the order is evaluate GOLD PRED")
+            return
+
+
 def aligned(gold_path: str, pred_path: str, registry: Registry) -> Iterator[Aligned]:
     """The gold documents in file order, each with the predictions aligned to it."""
+    check_not_tasks(gold_path)
     gold = load_events(gold_path, registry)
     pred = load_events(pred_path, registry)
     text_keys = {key: text_key for text_key, key in gold.by_text.items()}

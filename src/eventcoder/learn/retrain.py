@@ -41,7 +41,7 @@ BACKUP_SUFFIX, REJECTED_SUFFIX = ".previous", ".rejected"
 
 def weighted_score(scores: dict) -> float:
     """The weighted F1 of an ``evaluate`` result (see ``SCORE_WEIGHTS``)."""
-    return round(sum(weight * scores[key]["f1"] for key, weight in SCORE_WEIGHTS.items()), 4)
+    return round(sum(weight * (scores[key]["f1"] or 0.0) for key, weight in SCORE_WEIGHTS.items()), 4)
 
 
 @dataclass

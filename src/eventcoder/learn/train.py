@@ -13,6 +13,8 @@ extractor loads it from ``--model-path OUT``.
 
 from __future__ import annotations
 
+import json
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,9 @@ from eventcoder.core.vocabulary import Registry
 from eventcoder.learn.config import EVAL_FREQUENCY, MAX_STEPS, SOURCED, write_config
 from eventcoder.learn.convert import read_gold, write_docbin
 from eventcoder.pipeline.nlp import default_pipeline_name, load_pipeline
+
+#: A best dev trigger F1 below this means the model proposes mostly noise: say so loudly.
+DEV_FLOOR = 0.3
 
 CODE_FILE = '''"""spaCy --code file written by eventcoder train: registers eventcoder's components."""
 
@@ -90,11 +95,70 @@ def prepare(gold: str, dev: str, output: str | Path, registry: Registry, *, from
     return files
 
 
-def train(gold: str, dev: str, output: str | Path, registry: Registry, **settings) -> TrainFiles:
-    """Prepare the files (see :func:`prepare`), then train with spaCy's own training loop."""
+def refuse_trained_output(output: str | Path) -> None:
+    """UserError when ``output`` already holds training output: never an interactive prompt."""
+    files = TrainFiles(Path(output))
+    if Path(output).exists() and not Path(output).is_dir():
+        raise UserError(f"{output} is not a folder")
+    if any(p.exists() for p in (files.config, files.best, files.output / "model-last", files.train)):
+        raise UserError(f"{output} already holds a trained model: re-run with --overwrite to replace it, or use another folder")
+
+
+def train(gold: str, dev: str, output: str | Path, registry: Registry, *, overwrite: bool = True, **settings) -> TrainFiles:
+    """Prepare the files (see :func:`prepare`), then train with spaCy's own training loop.
+
+    With ``overwrite`` false an ``output`` that holds an earlier training's files is refused.
+    """
     from spacy.cli.train import train as spacy_train
 
+    if not overwrite:
+        refuse_trained_output(output)
     files = prepare(gold, dev, output, registry, **settings)
     spacy_train(files.config, files.output, use_gpu=-1,
                 overrides={"paths.train": str(files.train), "paths.dev": str(files.dev)})
     return files
+
+
+def best_dev_trigger_f1(files: TrainFiles) -> float | None:
+    """The dev trigger F1 spaCy recorded for ``model-best`` (its meta.json), or None when unknown."""
+    try:
+        performance = json.loads((files.best / "meta.json").read_text(encoding="utf-8")).get("performance", {})
+    except (OSError, ValueError):
+        return None
+    value = performance.get("events_trigger_f")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def low_score_warning(files: TrainFiles, floor: float = DEV_FLOOR) -> str | None:
+    """A loud warning when ``model-best``'s dev trigger F1 is under ``floor``, else None."""
+    score = best_dev_trigger_f1(files)
+    if score is None or score >= floor:
+        return None
+    return (f"WARNING: the best dev trigger F1 is {score:.3f}, below {floor}: this model will propose mostly noise."
+            " Train longer (--max-steps) or on more gold before using it.")
+
+
+def split_gold(gold: str, output: str | Path, fraction: float, registry: Registry, seed: int = 0) -> tuple[Path, Path, int, int]:
+    """Hold out ``fraction`` of GOLD as dev (Prodigy's ``--eval-split``): the two halves as JSONL.
+
+    Written to ``OUTPUT/corpus/split-train.jsonl`` and ``split-dev.jsonl``; the records are
+    shuffled with ``seed``, so a rerun holds out the same ones. Returns both paths and sizes.
+    """
+    if not 0 < fraction < 1:
+        raise UserError(f"--eval-split must be between 0 and 1, got {fraction}")
+    records = read_gold(gold, registry)
+    if len(records) < 2:
+        raise UserError(f"{gold} has {len(records)} record(s): too few to hold out a dev split (give --dev)")
+    held = min(len(records) - 1, max(1, round(len(records) * fraction)))
+    order = list(range(len(records)))
+    random.Random(seed).shuffle(order)
+    dev_ids = set(order[:held])
+    corpus = Path(output) / "corpus"
+    paths = corpus / "split-train.jsonl", corpus / "split-dev.jsonl"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for path, keep in zip(paths, (False, True)):
+        with atomic_writer(path) as handle:
+            for i, record in enumerate(records):
+                if (i in dev_ids) == keep:
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return paths[0], paths[1], len(records) - held, held

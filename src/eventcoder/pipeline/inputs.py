@@ -7,9 +7,7 @@ the bad record is reported there and reading goes on.
 
 from __future__ import annotations
 
-import gzip
 import io
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -17,8 +15,9 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from eventcoder.core.errors import InputError
+from eventcoder.core.reading import STDIN, open_binary, parse_json_line
 
-STDIN = "-"
+__all__ = ["STDIN", "Record", "open_binary", "parse_jsonl_line", "read_inputs"]
 #: Keys of a task or gold line that are not carried into ``meta`` of new tasks.
 DROPPED_KEYS = frozenset(
     {"text", "meta", "tokens", "spans", "relations", "overlapping_relations", "events",
@@ -34,26 +33,14 @@ class Record:
     meta: dict = field(default_factory=dict)
     #: Size in bytes of what was read for it, for progress.
     nbytes: int = 0
+    #: Lone surrogates replaced by U+FFFD in it (only when bad input is skipped, not refused).
+    replaced: int = 0
 
 
 def _is_gz(path: str) -> bool:
     return path.endswith(".gz")
 
 
-def open_binary(path: str) -> BinaryIO:
-    """``path`` opened for reading bytes, gunzipped when it ends in ``.gz``; ``-`` is stdin."""
-    if path == STDIN:
-        return sys.stdin.buffer
-    if _is_gz(path):
-        return gzip.open(path, "rb")
-    return open(path, "rb")
-
-
-def _decode(raw: bytes, path: str, line: int) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})") from None
 
 
 def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
@@ -118,18 +105,8 @@ def doc_id(obj: dict) -> str | None:
     return None
 
 
-def parse_jsonl_line(raw: bytes, path: str, number: int) -> dict | None:
-    """One JSONL line as a dict; None for a blank line; InputError when malformed."""
-    line = _decode(raw, path, number).strip()
-    if not line:
-        return None
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
-    if not isinstance(obj, dict):
-        raise InputError(path, number, f"expected a JSON object, got {type(obj).__name__}")
-    return obj
+#: Kept under its old name: every reader parses lines with :func:`parse_json_line`.
+parse_jsonl_line = parse_json_line
 
 
 def read_jsonl_file(
@@ -138,8 +115,9 @@ def read_jsonl_file(
     """Records of the lines of ``stream``; the first is line ``first_line`` of ``path`` (parts start mid-file)."""
     name = Path(path).name if path != STDIN else "stdin"
     for number, raw in enumerate(stream, start=first_line):
+        replaced = []
         try:
-            obj = parse_jsonl_line(raw, path, number)
+            obj = parse_json_line(raw, path, number, on_replace=None if on_error is None else replaced.append)
             if obj is None:
                 continue
             if "text" not in obj:
@@ -160,7 +138,7 @@ def read_jsonl_file(
         meta.update({k: v for k, v in obj.items() if k not in DROPPED_KEYS})
         meta["doc"] = doc_id(obj) or f"{name}:{number}"
         meta["source"], meta["line"] = path, number
-        yield Record(text=text, meta=meta, nbytes=len(raw))
+        yield Record(text=text, meta=meta, nbytes=len(raw), replaced=sum(replaced))
 
 
 def _sniff_stdin() -> tuple[BinaryIO, str]:

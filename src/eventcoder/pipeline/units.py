@@ -3,19 +3,30 @@
 Paragraphs are blocks separated by blank lines; a text with no blank line at all has one
 paragraph per line (wire copy often puts each paragraph on its own line). Sentence units
 are cut after parsing, from the paragraph's parse, so the parser sees the whole paragraph.
+
+A unit longer than :data:`MAX_UNIT_CHARS` (spaCy refuses texts over ``max_length`` and its
+memory grows with the text) is cut further, on blank lines, then line breaks, then sentence
+ends, packing neighbouring pieces back together up to the limit; ``meta.offset`` stays the
+offset in the document. A sentence longer than the limit is an :class:`InputError`.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
+from eventcoder.core.errors import InputError
 from eventcoder.pipeline.inputs import Record
 
 UNITS = ("doc", "paragraph", "sentence")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _LINE = re.compile(r"\n")
+# After a sentence end (and any closing quotes or brackets), the whitespace before the next one.
+_SENTENCE_END = re.compile(r"(?<=[.!?\u3002])[\"'\u201d\u2019)\]]*\s+")
+#: Longest unit parsed at once, in characters (EVENTCODER_MAX_UNIT_CHARS overrides it).
+MAX_UNIT_CHARS = int(os.environ.get("EVENTCODER_MAX_UNIT_CHARS", "20000"))
 
 
 @dataclass
@@ -41,8 +52,58 @@ def _stripped(offset: int, piece: str) -> tuple[int, str] | None:
     return offset + (len(piece) - len(piece.lstrip())), body
 
 
-def split_units(record: Record, unit: str) -> Iterator[Unit]:
-    """The parse units of ``record``; each ``meta`` says the unit and its character offset."""
+def _bounded(text: str, start: int, end: int, limit: int, levels: tuple[re.Pattern, ...]) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` windows of ``text[start:end]``, each at most ``limit`` characters,
+    cut only where a separator of ``levels`` matches (coarsest first)."""
+    if end - start <= limit:
+        yield start, end
+        return
+    if not levels:
+        raise ValueError(f"{end - start} characters without a paragraph or sentence break")
+    separator, rest = levels[0], levels[1:]
+    cuts = [(m.start(), m.end()) for m in separator.finditer(text, start, end)]
+    pieces = [(a, b) for a, b in zip([start] + [e for _, e in cuts], [s for s, _ in cuts] + [end], strict=True) if b > a]
+    window: tuple[int, int] | None = None
+    for a, b in pieces:
+        if b - a > limit:
+            if window:
+                yield window
+                window = None
+            yield from _bounded(text, a, b, limit, rest)
+        elif window and b - window[0] <= limit:
+            window = (window[0], b)
+        else:
+            if window:
+                yield window
+            window = (a, b)
+    if window:
+        yield window
+
+
+def split_units(
+    record: Record, unit: str, max_chars: int | None = None, on_error: Callable[[InputError], None] | None = None
+) -> Iterator[Unit]:
+    """The parse units of ``record``; each ``meta`` says the unit and its character offset.
+
+    A unit over ``max_chars`` is cut on paragraph and sentence boundaries; one that cannot be
+    raises InputError (or, with ``on_error``, is reported there and the record yields nothing).
+    """
+    limit = MAX_UNIT_CHARS if max_chars is None else max_chars
+    try:
+        units = list(_units(record, unit, limit))
+    except ValueError as exc:
+        if unit not in UNITS:
+            raise
+        where = record.meta.get("source", "<input>"), record.meta.get("line", 1)
+        error = InputError(where[0], where[1], f"text has {exc} (limit {limit}, EVENTCODER_MAX_UNIT_CHARS)")
+        if on_error is None:
+            raise error from None
+        on_error(error)
+        return
+    yield from units
+
+
+def _units(record: Record, unit: str, limit: int) -> Iterator[Unit]:
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
     text = record.text
@@ -55,4 +116,10 @@ def split_units(record: Record, unit: str) -> Iterator[Unit]:
         if found is None:
             continue
         offset, body = found
-        yield Unit(body, {**record.meta, "unit": unit, "offset": offset})
+        if len(body) <= limit:
+            yield Unit(body, {**record.meta, "unit": unit, "offset": offset})
+            continue
+        for start, end in _bounded(text, offset, offset + len(body), limit, (_BLANK_LINE, _LINE, _SENTENCE_END)):
+            found = _stripped(start, text[start:end])
+            if found is not None:
+                yield Unit(found[1], {**record.meta, "unit": unit, "offset": found[0]})

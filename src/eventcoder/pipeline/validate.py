@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 
 from eventcoder.core.errors import InputError
 from eventcoder.core.json_schemas import schemas
+from eventcoder.core.reading import iter_lines, open_binary, parse_json_line
 from eventcoder.core.vocabulary import Registry
 from eventcoder.pipeline.tasks import events_from_task
 
@@ -139,13 +140,11 @@ def line_errors(obj: dict, kind: str, registry: Registry) -> list[str]:
 
 def read_valid(path: str, kind: str, registry: Registry) -> Iterator[dict]:
     """The objects of a JSONL file (gzip too), lazily; InputError ``FILE:LINE`` at the first bad one."""
-    from eventcoder.pipeline.inputs import open_binary, parse_jsonl_line
-
     if not Path(path).is_file():
         raise InputError(path, 0, "no such file")
     with open_binary(path) as handle:
-        for number, raw in enumerate(handle, start=1):
-            obj = parse_jsonl_line(raw, path, number)
+        for number, raw in iter_lines(handle, path):
+            obj = parse_json_line(raw, path, number)
             if obj is None:
                 continue
             problems = line_errors(obj, kind, registry)
@@ -157,14 +156,12 @@ def read_valid(path: str, kind: str, registry: Registry) -> Iterator[dict]:
 
 def validate_file(path: str, registry: Registry, kind: str = "auto") -> Iterator[tuple[int, str]]:
     """Yield ``(line number, problem)`` for every problem in the JSONL file at ``path``."""
-    from eventcoder.pipeline.inputs import parse_jsonl_line
-
     if not Path(path).is_file():
         raise InputError(path, 0, "no such file")
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+    with open_binary(path) as handle:
+        for number, raw in iter_lines(handle, path):
             try:
-                obj = parse_jsonl_line(raw, path, number)
+                obj = parse_json_line(raw, path, number)
             except InputError as exc:
                 yield number, exc.problem
                 continue

@@ -1,6 +1,7 @@
 """Running extraction over inputs: one output file, or part files with a manifest.
 
-* ``extract``: the extraction config, the worker that parses and extracts, one-file output.
-* ``parts`` / ``partitioned`` / ``manifest``: resumable part-file output.
-* ``engines/``: where parts run (local processes or a Dask cluster).
+* ``config``: what a run is (extractors, their options, unit, pipeline) and how units batch.
+* ``worker``: the pipeline and extractors loaded once per process, and the work on a batch.
+* ``runner``: the one runner every extraction goes through, on either engine (``engines/``).
+* ``extract``: one-file output. ``parts`` / ``partitioned`` / ``manifest``: resumable parts.
 """

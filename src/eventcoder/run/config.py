@@ -26,10 +26,14 @@ class ExtractConfig:
     #: ``(extractor, options)`` for each extractor, the options validated by its own model.
     #: Pass a mapping ``{extractor: {field: value}}`` and it is validated here (UserError).
     options: tuple[tuple[str, ExtractorOptions], ...] | Mapping[str, Mapping[str, object]] = ()
+    #: Proposals scored below this are dropped (see :func:`above_min_score`).
+    min_score: float = 0.0
 
     def __post_init__(self):
         if self.unit not in UNITS:
             raise ValueError(f"unknown unit {self.unit!r}; choose one of {', '.join(UNITS)}")
+        if not 0.0 <= self.min_score <= 1.0:
+            raise ValueError(f"min_score must be between 0 and 1, not {self.min_score}")
         given = dict(self.options)
         if list(given) != list(self.extractors) or not all(isinstance(o, ExtractorOptions) for o in given.values()):
             object.__setattr__(self, "options", resolve_options(get_registry(), self.extractors, given))
@@ -44,6 +48,21 @@ class ExtractConfig:
         with ExitStack() as stack:
             options = tuple((name, stack.enter_context(own.cluster_wide())) for name, own in self.options)
             yield replace(self, options=options)
+
+
+def above_min_score(events: list, min_score: float) -> list:
+    """The proposals (events or event dicts) whose ``score`` reaches ``min_score``.
+
+    A proposal without a score counts as sure (1.0), as in the review order.
+    """
+    if min_score <= 0.0:
+        return events
+
+    def score(event) -> float:
+        value = event.get("score") if isinstance(event, dict) else getattr(event, "score", None)
+        return 1.0 if value is None else float(value)
+
+    return [event for event in events if score(event) >= min_score]
 
 
 def batches(units: Iterator[Unit], size: int, max_chars: int = BATCH_CHARS) -> Iterator[list[Unit]]:

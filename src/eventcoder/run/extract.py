@@ -18,11 +18,11 @@ from eventcoder.core.progress import progress_bar
 from eventcoder.pipeline.inputs import input_size, read_inputs
 from eventcoder.pipeline.units import Unit, split_units
 from eventcoder.plugins import get_registry
-from eventcoder.run.config import ExtractConfig, batches
+from eventcoder.run.config import ExtractConfig, above_min_score, batches
 from eventcoder.run.runner import run
 from eventcoder.run.worker import process_batch
 
-__all__ = ["ExtractConfig", "ExtractStats", "extract", "task_lines"]
+__all__ = ["ExtractConfig", "ExtractStats", "above_min_score", "extract", "task_lines"]
 
 
 @dataclass
@@ -70,7 +70,7 @@ def extract(
             for record in records:
                 stats.documents += 1
                 bar.advance(record.nbytes, status=f"{stats.documents} docs")
-                yield from split_units(record, config.unit)
+                yield from split_units(record, config.unit, on_error=skipped if skip_invalid else None)
 
         for lines in task_lines(units(), config, n_process=n_process):
             out.writelines(line + "\n" for line in lines)

@@ -2,7 +2,8 @@
 
 ``manifest.jsonl`` holds a header line (format, eventcoder version, extraction config, inputs,
 part size), then one line per finished part: its input range, lines in, documents, tasks out,
-errors skipped, words, and the size and SHA-256 of its part file. Only the process that runs
+errors skipped, words, and the size and SHA-256 of its part file. The header also holds each
+input file's size, mtime and SHA-256, so a resume refuses an input that changed. Only the process that runs
 the extraction writes it; workers write only part files. A part's line is appended (one write,
 then fsync) after its part file was renamed into place, so at any kill the manifest names only
 complete files. A line torn by a kill is cut off when the manifest is next opened.
@@ -20,11 +21,14 @@ import json
 import os
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, NonNegativeInt, ValidationError
 from spacy.util import get_package_version
 
 from eventcoder import __version__
 from eventcoder.core.atomic import atomic_writer
-from eventcoder.core.errors import UserError
+from eventcoder.core.errors import InputError, UserError
+from eventcoder.core.reading import STDIN, parse_json_line
+from eventcoder.pipeline.inputs import expand_inputs
 from eventcoder.pipeline.nlp import default_pipeline_name
 from eventcoder.run.extract import ExtractConfig
 from eventcoder.run.parts import Part
@@ -49,11 +53,49 @@ def run_header(config: ExtractConfig, inputs: list[str], part_size: int) -> dict
             "spacy_model_version": get_package_version(model),
             # Each extractor's options but those that change how a run goes, not what it writes.
             "options": {name: options.recorded() for name, options in config.options},
+            "min_score": config.min_score,
         },
         "inputs": list(inputs),
+        "input_files": input_fingerprints(inputs),
         "part_size": part_size,
     }
     return json.loads(json.dumps(header, default=str))  # tuples -> lists, paths -> str
+
+
+def input_fingerprints(inputs: list[str]) -> list[dict]:
+    """Size, mtime and streamed SHA-256 of every input file, so a resume notices a changed input."""
+    prints = []
+    try:
+        names = list(expand_inputs(inputs))
+    except InputError:
+        return prints  # the run itself reports the bad input
+    for name in names:
+        if name == STDIN or not Path(name).is_file():
+            continue
+        stat = os.stat(name)
+        prints.append({"path": name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": file_sha256(Path(name))})
+    return prints
+
+
+class ManifestEntry(BaseModel):
+    """The shape of a finished part's manifest line (extra keys allowed)."""
+
+    model_config = ConfigDict(extra="allow")
+    part: str
+    source: str
+    first: NonNegativeInt
+    last: NonNegativeInt
+    documents: NonNegativeInt
+    tasks: NonNegativeInt
+    errors: NonNegativeInt
+    words: NonNegativeInt
+    bytes: NonNegativeInt
+    sha256: str
+
+
+def _changed_inputs(old: dict, new: dict) -> list[str]:
+    before = {f.get("path"): f for f in old.get("input_files") or [] if isinstance(f, dict)}
+    return [f["path"] for f in new.get("input_files", []) if before.get(f["path"], {}).get("sha256") != f["sha256"]]
 
 
 def file_sha256(path: Path) -> str:
@@ -90,11 +132,19 @@ class Manifest:
         if folder.exists() and not folder.is_dir():
             raise UserError(f"{folder} is not a folder")
         path = folder / MANIFEST
+        if path.exists() and not path.is_file():
+            raise UserError(f"{path} is not a file: remove it, or write to another folder")
         entries: dict[str, dict] = {}
         if overwrite:
             _remove_parts(folder)
         elif path.exists():
             old, entries = _read(path)
+            changed = _changed_inputs(old, header) if old.get("inputs") == header["inputs"] else []
+            if changed:
+                raise UserError(
+                    f"{changed[0]} changed since the run that wrote {folder} (size, mtime or content): "
+                    "re-run with --overwrite to extract it again, or write to another folder"
+                )
             if old != header:
                 raise UserError(
                     f"{folder} holds parts of another run ({', '.join(_differences(old, header))} differ): "
@@ -144,18 +194,27 @@ def _read(path: Path) -> tuple[dict, dict[str, dict]]:
     lines = data.splitlines()
     try:
         header = json.loads(lines[0])
-        if header.get("eventcoder_manifest") != FORMAT:
+        if not isinstance(header, dict) or header.get("eventcoder_manifest") != FORMAT:
             raise ValueError("unknown format")
-    except (IndexError, ValueError, AttributeError):
+    except (IndexError, ValueError, RecursionError):
         raise UserError(f"{path}:1: not an eventcoder manifest; re-run with --overwrite to replace it") from None
     entries = {}
     for number, line in enumerate(lines[1:], start=2):
         try:
-            entry = json.loads(line)
-        except ValueError:
-            raise UserError(f"{path}:{number}: damaged manifest line; re-run with --overwrite to start over") from None
+            entry = parse_json_line(line, str(path), number)
+            if entry is None:
+                continue
+            ManifestEntry.model_validate(entry)
+        except (InputError, ValidationError) as exc:
+            problem = exc.problem if isinstance(exc, InputError) else _first_problem(exc)
+            raise UserError(f"{path}:{number}: damaged manifest line ({problem}); re-run with --overwrite to start over") from None
         entries[entry["part"]] = entry  # a part run again: its last line counts
     return header, entries
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    return f"{'/'.join(map(str, error['loc'])) or '(line)'}: {error['msg']}"
 
 
 def _remove_temp_files(folder: Path) -> None:

@@ -16,7 +16,7 @@ from eventcoder.pipeline.nlp import load_pipeline
 from eventcoder.pipeline.tasks import make_task
 from eventcoder.pipeline.units import Unit
 from eventcoder.plugins import get_registry
-from eventcoder.run.config import ExtractConfig
+from eventcoder.run.config import ExtractConfig, above_min_score
 
 
 class Worker:
@@ -35,6 +35,7 @@ class Worker:
         lines: list[str] = []
         for index, (doc, unit) in enumerate(zip(docs, units)):
             events = merge_events([proposals[index] for proposals in per_extractor], self.registry)
+            events = above_min_score(events, self.config.min_score)
             extra = doc.user_data.get(TASK_META_KEY, {})
             for window, meta in self._windows(doc, unit):
                 task = make_task(window, events, {**meta, **extra}, self.registry)

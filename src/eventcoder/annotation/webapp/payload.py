@@ -2,7 +2,7 @@
 
 The browser sends the task hash, the answer and the edited ``spans``, ``relations`` and
 ``overlapping_relations``. Of each span only ``token_start``/``token_end`` (inclusive),
-``label`` and ``modality`` are read; of each relation the token ranges of its head and child
+``label`` and ``modality`` are read (and an actor's ``name``, ``code`` and ``sector``, strings); of each relation the token ranges of its head and child
 (and the child's label, for an overlapping one) and its role. Character offsets, ``head``,
 ``child`` and ``events`` are rebuilt here from the served task's tokens, so spans always sit on
 token boundaries; a trigger keeps its proposal's ``score``/``extractors`` only while its range
@@ -20,6 +20,8 @@ from eventcoder.pipeline.validate import line_errors
 
 #: Keys a trigger span carries from its proposal, kept while the reviewer leaves it as it was.
 PROVENANCE_KEYS = ("score", "extractors", "agreement")
+#: Attributes an argument span may carry (an actor's name and codes), kept as the reviewer left them.
+ATTRIBUTE_KEYS = ("name", "code", "sector")
 
 
 class AnswerError(ValueError):
@@ -70,6 +72,13 @@ def _spans(payload: dict, task: dict, registry: Registry) -> list[dict]:
             span["modality"] = modality
             original = proposed.get((span["start"], span["end"], span["label"]), {})
             span.update({key: original[key] for key in PROVENANCE_KEYS if key in original})
+        else:
+            for key in ATTRIBUTE_KEYS:
+                value = raw.get(key)
+                if value is not None and not isinstance(value, str):
+                    raise AnswerError([f"spans/{i}: {key} must be a string"])
+                if value is not None and value.strip():
+                    span[key] = value.strip()
         spans.append(span)
     return sorted(spans, key=lambda s: (s["start"], s["end"]))
 

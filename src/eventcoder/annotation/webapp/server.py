@@ -1,7 +1,10 @@
 """``eventcoder review``: build the task stream, the store and the app, and serve them.
 
 The input is news (run through an extractor lazily, like ``eventcoder extract``) or a JSONL
-file of finished tasks (its first line has ``tokens`` and ``spans``), served as it stands.
+file of finished tasks (its first line has ``tokens`` and ``spans``), served as it stands;
+with ``adjudicate`` it is a dataset of the database, each text's answers shown side by side.
+Each annotator joins with ``/?session=NAME``; see :mod:`eventcoder.annotation.webapp.feeds`
+for who gets which task.
 """
 
 from __future__ import annotations
@@ -14,9 +17,16 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from eventcoder.annotation.ordering import DEFAULT_BUFFER
-from eventcoder.annotation.store import DEFAULT_DB, AnswerStore, session_id
+from eventcoder.annotation.store import DEFAULT_DB, AnswerStore, has_dataset
 from eventcoder.annotation.streams import is_task_file, task_stream
-from eventcoder.annotation.webapp.app import LOCAL_HOSTS, Review, create_app
+from eventcoder.annotation.webapp.adjudication import adjudication_stream
+from eventcoder.annotation.webapp.app import (
+    LOCAL_HOSTS,
+    SESSION_NAME,
+    Review,
+    create_app,
+)
+from eventcoder.annotation.webapp.feeds import OverlapFeed, SharedFeed
 from eventcoder.annotation.webapp.queue import TaskQueue
 from eventcoder.core.errors import UserError
 from eventcoder.plugins import get_registry
@@ -43,6 +53,14 @@ class ReviewOptions:
     #: Review order (``eventcoder.annotation.ordering``) and how many tasks it picks the next one from.
     order: str = "stream"
     buffer: int = DEFAULT_BUFFER
+    #: Every annotator sees every task (else each task goes to the next free annotator).
+    feed_overlap: bool = False
+    #: Without overlap: how many different annotators answer each task.
+    annotations_per_task: int = 1
+    #: Session names that may join (None: any).
+    sessions: list[str] | None = None
+    #: ``source`` is a dataset of ``db`` whose answers are adjudicated into ``dataset``.
+    adjudicate: bool = False
 
 
 def default_annotator() -> str:
@@ -58,28 +76,59 @@ def _count_lines(path: str) -> int:
         return sum(1 for raw in handle if raw.strip())
 
 
-def open_review(options: ReviewOptions) -> Review:
-    """The :class:`Review` for ``options``, its first task read (so bad input fails here)."""
+def _check(options: ReviewOptions, annotator: str) -> None:
     if not options.dataset or not options.dataset.strip():
         raise UserError("--dataset must not be empty")
+    if options.feed_overlap and options.annotations_per_task != 1:
+        raise UserError("--feed-overlap and --annotations-per-task exclude each other: every annotator sees every task,"
+                        " or N annotators each")
+    if options.annotations_per_task < 1:
+        raise UserError("--annotations-per-task must be 1 or more")
+    for name in [annotator, *(options.sessions or [])]:
+        if not SESSION_NAME.fullmatch(name):
+            raise UserError(f"{name!r} cannot be a session name: 1 to 64 letters, digits, '_', '.', '@' or '-'")
+    if options.adjudicate:
+        if options.source == options.dataset:
+            raise UserError("--adjudicate: --dataset must be another dataset than the one adjudicated")
+        if not has_dataset(options.db, options.source):
+            raise UserError(f"--adjudicate: no dataset {options.source!r} in {options.db}")
+
+
+def _feed(options: ReviewOptions, store: AnswerStore, registry) -> OverlapFeed | SharedFeed:
+    if options.adjudicate:  # one adjudicated answer per text, whoever gives it
+        return SharedFeed(adjudication_stream(options.db, options.source, registry), store.answered_by(options.dataset, "input"),
+                          key="input", total=store.inputs(options.source), lease_s=options.lease_s)
+    total = _count_lines(options.source) if is_task_file(options.source) else None
+
+    def stream():
+        return task_stream(options.source, options.extract, registry, order=options.order, buffer=options.buffer)
+
+    if options.feed_overlap:
+        return OverlapFeed(lambda who: TaskQueue(stream(), store.answered(options.dataset, who, options.exclude_by),
+                                                 key=options.exclude_by, total=total, lease_s=options.lease_s))
+    return SharedFeed(stream(), store.answered_by(options.dataset, options.exclude_by), key=options.exclude_by,
+                      total=total, lease_s=options.lease_s, per_task=options.annotations_per_task)
+
+
+def open_review(options: ReviewOptions) -> Review:
+    """The :class:`Review` for ``options``, its first task read (so bad input fails here)."""
+    # With --sessions, a request naming no session is the first of them.
+    annotator = options.annotator or (options.sessions[0] if options.sessions else default_annotator())
+    _check(options, annotator)
     registry = get_registry()
-    annotator = options.annotator or default_annotator()
     store = AnswerStore(options.db)
     try:
-        total = _count_lines(options.source) if is_task_file(options.source) else None
-        queue = TaskQueue(
-            task_stream(options.source, options.extract, registry, order=options.order, buffer=options.buffer),
-            store.answered(options.dataset, annotator, options.exclude_by),
-            key=options.exclude_by, total=total, lease_s=options.lease_s,
-        )
-        queue.prime()
+        feed = _feed(options, store, registry)
+        feed.prime(annotator)
     except BaseException:
         store.close()
         raise
     local = options.host in LOCAL_HOSTS
     token = options.token or (None if local else secrets.token_urlsafe(24))
-    return Review(options.dataset, annotator, session_id(options.dataset, annotator), registry, store, queue,
-                  token=token, local_only=local)
+    return Review(options.dataset, annotator, registry, store, feed, token=token, local_only=local,
+                  sessions=frozenset(options.sessions) if options.sessions else None,
+                  mode="adjudicate" if options.adjudicate else "review",
+                  source_dataset=options.source if options.adjudicate else None)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -112,9 +161,14 @@ def serve(options: ReviewOptions, announce: Callable[[str], None] = print) -> No
     try:
         sock = listen(options.host, options.port)
         port = sock.getsockname()[1]
-        announce(f"eventcoder review: dataset {review.dataset!r}, annotator {review.annotator!r},"
-                 f" answers in {options.db}")
-        announce(f"eventcoder review: open {address(review, options.host, port)}  (Ctrl-C stops)")
+        what = f"adjudicating {review.source_dataset!r} into" if review.mode == "adjudicate" else "dataset"
+        feed = ("every annotator sees every task" if review.feed.overlap
+                else f"each task to {options.annotations_per_task} annotator(s)")
+        announce(f"eventcoder review: {what} {review.dataset!r}, answers in {options.db}; {feed}")
+        base = address(review, options.host, port)
+        for name in options.sessions or []:
+            announce(f"eventcoder review: {name}: {base}{'&' if '?' in base else '?'}session={name}")
+        announce(f"eventcoder review: open {base}  (Ctrl-C stops)")
         server = uvicorn.Server(uvicorn.Config(create_app(review), log_level="warning", access_log=False))
         server.run(sockets=[sock])
     finally:

@@ -159,15 +159,19 @@ def is_actor(token: Token, actor_nouns: set[str]) -> bool:
     return token.lemma_.lower() in actor_nouns
 
 
-def places_and_times(slots: Slots, limits: tuple[int, int]) -> list[tuple[str, Span]]:
+def places_and_times(slots: Slots, limits: tuple[int, int], actors: list[Token] = (), objects: bool = True) -> list[tuple[str, Span]]:
     """("place", span) and ("time", span) attached to the trigger, its objects or governor.
 
-    Looking one step below the trigger's objects tolerates the parser attaching "in Geneva"
-    to the object ("met Putin in Geneva") rather than to the verb.
+    Looking one step below the trigger's objects (when ``objects``: the pattern reads its
+    object as an actor) and its ``actors`` (the heads of its actor arguments) tolerates the
+    parser attaching "in Geneva" to them ("met Putin in Geneva") rather than to the verb. A
+    place inside an at/in phrase counts too: "said at a news conference in Moscow".
     """
     hosts = list(slots.tokens)
-    for token in slots.tokens:
-        hosts += [c for c in token.children if c.dep_ == "dobj" and c.i not in slots.trigger]
+    if objects:
+        for token in slots.tokens:
+            hosts += [c for c in token.children if c.dep_ == "dobj" and c.i not in slots.trigger]
+    hosts += [a for a in actors if a.i not in slots.trigger]
     if slots.head_verb is not None:
         hosts.append(slots.head_verb)
     found: list[tuple[str, Span]] = []
@@ -189,6 +193,19 @@ def places_and_times(slots: Slots, limits: tuple[int, int]) -> list[tuple[str, S
                         found.append(("time", ent))
                         continue
                     ent = entity_of(obj, PLACE_ENTS)
+                    if ent is None and word in PLACE_PREPS and obj.pos_ == "NOUN" and obj.i not in slots.trigger:
+                        ent = _nested_place(obj)
                     if ent is not None and word in PLACE_PREPS:
                         found.append(("place", ent))
     return found
+
+
+def _nested_place(noun: Token) -> Span | None:
+    """"at a news conference in Moscow": the place of the occasion the event happened at."""
+    for prep in syntax.children(noun, ("prep",)):
+        if prep.lower_ in PLACE_PREPS:
+            for obj in syntax.children(prep, ("pobj",)):
+                ent = entity_of(obj, PLACE_ENTS)
+                if ent is not None:
+                    return ent
+    return None

@@ -21,6 +21,7 @@ from eventcoder.extractors.rules.patterns import (
     load_patterns,
     split_slots,
 )
+from eventcoder.extractors.rules.score import DEFAULT_SCORE, default_scorer, features
 from eventcoder.extractors.rules.spans import (
     MAX_CONTENT,
     PLACE_ENTS,
@@ -74,6 +75,7 @@ class RuleExtractor:
     def __init__(self, registry: Registry, vocab, patterns: PatternSet):
         self.registry = registry
         self.patterns = patterns
+        self.scorer = default_scorer()
         self.actor_nouns = patterns.lexicon["actor_nouns"]
         self.matcher = IndexedMatcher(vocab)
         self.dep_matcher = GatedDependencyMatcher(vocab)
@@ -209,13 +211,20 @@ class RuleExtractor:
     @staticmethod
     def _parenthetical(anchor: Token) -> bool:
         """"“We are ready,” Makei said": a reporting clause after the quote it comments on."""
+        if anchor.head.i >= anchor.i or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in anchor.children):
+            return False
+        if anchor.dep_ in PARENTHETICAL_DEPS:
+            return True
+        # "Minsk receives signals ... but on condition of confidentiality, Makei said": the
+        # parser coordinates the reporting clause with the clause it reports.
         return (
-            anchor.dep_ in PARENTHETICAL_DEPS
-            and anchor.head.i < anchor.i
-            and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in anchor.children)
+            anchor.dep_ == "conj"
+            and anchor.head.pos_ in VERBAL
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in anchor.children)
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in anchor.head.children)
         )
 
-    def _event(self, match: Match, etype: EventType, regions: Regions) -> ProposedEvent:
+    def _event(self, match: Match, etype: EventType, regions: Regions) -> tuple[ProposedEvent, list[str]]:
         doc = match.anchor.doc
         limits = regions(match.anchor)
         arguments: list[Argument] = []
@@ -231,36 +240,64 @@ class RuleExtractor:
             taken.add(key)
             arguments.append(Argument(role=role_name, start=span.start_char, end=span.end_char, text=span.text))
 
+        actor_tails: list[Span] = []
         for slot, role_name in match.rule.pattern.slots.items():
             role = etype.role(role_name)
             for override, span in self._spans(match, slot, role.kind, role.repeats, limits):
                 add(override or role_name, span)
-        for role_name, span in places_and_times(match.slots, limits):
+                if role.kind == "ACTOR" and override is None:
+                    actor_tails.append(span)
+        # A name the parser hung outside the trigger's phrase ("said as he met with ... Amy Pope
+        # in Geneva" makes "Pope" the object of "said") brings its place along.
+        left, right = match.anchor.left_edge.i, match.anchor.right_edge.i
+        actors = [doc[a_span.end - 1] for a_span in actor_tails if not left <= a_span.end - 1 <= right]
+        object_role = etype.role(match.rule.pattern.slots.get("object", ""))
+        objects = object_role is not None and object_role.kind == "ACTOR"  # not "said Amy Pope in Geneva"
+        for role_name, span in places_and_times(match.slots, limits, actors, objects):
             if any(span.start_char < a.end and a.start < span.end_char for a in arguments if a.role != "content"):
                 continue
             add(role_name, span)
         pattern = match.rule.pattern
         modality = pattern.modality or detect_modality(
-            match.anchor, match.slots.trigger, self.patterns.cues, pattern.negation_in_trigger, pattern.future_is_asserted
+            match.anchor, match.slots.trigger, self.patterns.cues, pattern.negation_in_trigger, pattern.future_is_asserted,
+            conditions=etype.name != "REFUSAL",  # docs/guidelines.md: refusals stay asserted under conditions
         )
         span = doc[match.start : match.end]
-        return ProposedEvent(
+        event = ProposedEvent(
             label=etype.name,
             trigger=Mention(start=span.start_char, end=span.end_char, text=span.text),
             arguments=arguments,
             modality=modality,
-            score=0.9 if modality in ("asserted", "planned") else 0.6,
+            score=DEFAULT_SCORE,
             extractors=[NAME],
         )
+        names = features(
+            event,
+            pattern.id,
+            match.anchor.lemma_.lower(),
+            match.anchor.pos_,
+            cued=pattern.modality is None and modality != "asserted",
+            sentence_words=limits[1] - limits[0],
+        )
+        return event, names
 
-    def events(self, doc: Doc) -> list[ProposedEvent]:
-        """The events of one parsed doc, in text order."""
-        events = []
+    def proposals(self, doc: Doc) -> list[tuple[ProposedEvent, list[str]]]:
+        """The events of one parsed doc in text order, each with its score features."""
+        found = []
         regions = Regions(doc)
         for match in self._matches(doc, regions):
             etype = self.registry.types.get(match.rule.pattern.type)
             if etype is not None:
-                events.append(self._event(match, etype, regions))
+                found.append(self._event(match, etype, regions))
+        return found
+
+    def events(self, doc: Doc) -> list[ProposedEvent]:
+        """The events of one parsed doc, in text order, scored (:mod:`.score`)."""
+        events = []
+        for event, names in self.proposals(doc):
+            if self.scorer is not None:
+                event.score = self.scorer(names)
+            events.append(event)
         return events
 
     def extract(self, docs: Iterable[Doc]) -> Iterator[list[ProposedEvent]]:

@@ -17,13 +17,17 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from eventcoder.extractors.rules.syntax import VERBAL, governor
+from eventcoder.extractors.rules.syntax import VERBAL, coordinated_with, governor
 
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
 NEGATIVE_SUBJECTS = frozenset({"no", "none", "nobody", "neither", "nothing", "no one"})
 #: Relations by which a verb is controlled by the word above it.
 CONTROLLED = frozenset({"xcomp", "acomp", "pcomp", "auxpass"})
 RANK = {"asserted": 0, "planned": 1, "hypothetical": 2, "negated": 3}
+#: Prepositions of circumstance: "refused to shake hands at the start of the meeting" does not
+#: negate the meeting, and "failed to agree after the talks" does not negate the talks. Through
+#: them only a future reaches the noun ("will speak at the conference").
+ADJUNCT_PREPS = frozenset({"at", "after", "following", "since", "amid", "throughout", "despite", "before"})
 MAX_DEPTH = 5
 
 
@@ -88,6 +92,8 @@ class Chain:
     siblings: set[int] = field(default_factory=set)
     #: Links that control an infinitive below them ("called on X to return").
     controllers: set[int] = field(default_factory=set)
+    #: The depth from which the words above govern the trigger only as a circumstance.
+    adjunct: int | None = None
 
 
 def _is_infinitive(verb: Token) -> bool:
@@ -109,6 +115,8 @@ def _chain(anchor: Token, cues: ModalityCues) -> Chain:
                 else:
                     break
             current = found[0]
+            if found[1] is not None and found[1].lower_ in ADJUNCT_PREPS and chain.adjunct is None:
+                chain.adjunct = len(chain.links)
             chain.links.append(found)
             continue
         if current.dep_ == "pcomp" and head.lower_ in cues.irrealis_gerund_preps:
@@ -118,6 +126,7 @@ def _chain(anchor: Token, cues: ModalityCues) -> Chain:
                 chain.controllers.add(head.i)
             current = head
         elif current.dep_ == "conj" and head.pos_ in VERBAL and not any(c.dep_ in ("nsubj", "nsubjpass") for c in current.children):
+            head = coordinated_with(current)
             current = head  # "will meet and sign": shared subject, shared auxiliaries
             chain.siblings.add(head.i)
         elif current.dep_ == "advcl" and _is_infinitive(current) and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in current.children):
@@ -154,24 +163,35 @@ def _has_conditional(tokens: list[Token], cues: ModalityCues) -> bool:
 
 
 def detect_modality(
-    anchor: Token, trigger: set[int], cues: ModalityCues, negation_in_trigger: bool = False, future_is_asserted: bool = False
+    anchor: Token,
+    trigger: set[int],
+    cues: ModalityCues,
+    negation_in_trigger: bool = False,
+    future_is_asserted: bool = False,
+    conditions: bool = True,
 ) -> str:
     """The modality of the event whose trigger's syntactic anchor is ``anchor``.
 
     ``negation_in_trigger``: the trigger's own negation and modal make it a refusal, not a
     negated event. ``future_is_asserted``: future modals and dates do not make it planned.
+    ``conditions``: an if-clause makes it hypothetical (not for refusals: "will reject the
+    plan if ..." refuses now).
     """
     chain = _chain(anchor, cues)
     top = chain.top
     tokens = [token for token, _ in chain.links]
     found = "negated" if _negative_governor(chain.reporter, cues) else "asserted"
 
+    depth_now = 0
+
     def claim(modality: str) -> None:
         nonlocal found
+        if chain.adjunct is not None and depth_now >= chain.adjunct and modality != "planned":
+            return
         if RANK[modality] > RANK[found]:
             found = modality
 
-    if _has_conditional(tokens, cues):
+    if conditions and _has_conditional(tokens[: chain.adjunct], cues):
         claim("hypothetical")
     if chain.reporter is not None:
         keys = _keys(chain.reporter, None)
@@ -180,6 +200,7 @@ def detect_modality(
         elif any(k in cues.planned_governors for k in keys):
             claim("planned")
     for depth, (token, via) in enumerate(chain.links):
+        depth_now = depth
         if depth > 0 and token.i not in chain.siblings:
             keys = _keys(token, via, token.i in chain.controllers)
             if any(k in cues.negated_governors for k in keys):
@@ -225,6 +246,7 @@ def detect_modality(
             for child in token.children:
                 if child.dep_ in ("acl", "relcl") and any(g.lower_ == "to" and g.dep_ == "aux" for g in child.children):
                     claim("planned")
+    depth_now = 0
     if chain.irrealis:
         claim("hypothetical")
     return found

@@ -93,7 +93,40 @@ def actor_span(token: Token, limits: tuple[int, int], trigger: set[int]) -> Span
     for child in head.children:
         if _actor_child(child):
             _collect(child, _modifier_child, found)
-    return clipped(head, min(found), max(found) + 1, limits, trigger)
+    end = max(found) + 1
+    if head.ent_type_ != "PERSON":
+        end = _trailing_name(head, end, limits)
+    return clipped(head, min(found), end, limits, trigger)
+
+
+#: Relations that leave the noun phrase (or go to another actor): a name there is not this one.
+CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "conj", "cc"})
+
+
+def _trailing_name(head: Token, end: int, limits: tuple[int, int]) -> int:
+    """Where an actor phrase ends when a person's name closes the title it starts with.
+
+    "Director-General of the UN Office, Secretary General of X and Representative Y Tatyana
+    Valovaya" and "Deputy Director General of the IOM (IOM) Amy Pope" name one person: the
+    parser hangs the name deep under the titles or outside them, and the name is what a reader
+    wants (docs/guidelines.md prefers the appositive name to the title beside it).
+    """
+    doc = head.doc
+    if any(doc[i].ent_type_ == "PERSON" for i in range(head.left_edge.i, end)):
+        return end
+    inside: list[int] = []
+    _collect(head, lambda child: child.dep_ not in CLAUSE_DEPS, inside)
+    last = max(max(inside) + 1, end)
+    while last < limits[1] and doc[last].text in (")", "]"):
+        last += 1
+    if doc[last - 1].ent_type_ == "PERSON" and last > end:
+        return last if doc[last - 1].i in inside else end
+    if last < limits[1] and doc[last].ent_type_ == "PERSON" and doc[last].ent_iob_ == "B":
+        name_end = last + 1
+        while name_end < limits[1] and doc[name_end].ent_iob_ == "I":
+            name_end += 1
+        return name_end
+    return end
 
 
 def titles_of_one_person(heads: list[Token]) -> bool:

@@ -46,6 +46,28 @@ def resolve_relative(token: Token) -> Token:
     return token
 
 
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+
+
+def _infinitive(verb: Token) -> bool:
+    return verb.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def coordinated_with(verb: Token) -> Token:
+    """The verb a coordinated verb really shares its clause with.
+
+    The parser often hangs a finite verb on the infinitive before it: in "He urged the UN to
+    be guided ... and pointed to X", "pointed" is a conjunct of "guided". A finite verb cannot
+    be coordinated with an infinitive, so it goes with the verb that controls the infinitive.
+    """
+    head = verb.head
+    if verb.dep_ != "conj" or verb.tag_ not in FINITE_TAGS or head.tag_ in FINITE_TAGS or not _infinitive(head):
+        return head
+    while head.dep_ == "xcomp" and head.head is not head:
+        head = head.head
+    return head
+
+
 def subject_of(verb: Token, deps: frozenset = SUBJECT_DEPS, depth: int = 5) -> tuple[list[Token], bool]:
     """The subject of ``verb``'s clause, inherited through control, coordination and adjuncts,
     and whether it is close: the verb's own or shared through coordination or control.
@@ -60,7 +82,7 @@ def subject_of(verb: Token, deps: frozenset = SUBJECT_DEPS, depth: int = 5) -> t
         found = children(current, deps)
         if found:
             return [resolve_relative(t) for t in found], close
-        head = current.head
+        head = coordinated_with(current) if current.pos_ in VERBAL else current.head
         if head is current:
             break
         if head.pos_ in NOMINAL and (current.dep_ == "relcl" or (current.dep_ == "acl" and current.tag_ == "VBG")):

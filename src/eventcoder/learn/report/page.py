@@ -85,7 +85,7 @@ footer { color: var(--muted); font-size: 12px; margin-top: 22px; text-align: cen
 
 
 def _number(value) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _heat(value: float | None, rgb: str = "37, 99, 235") -> str:
@@ -118,9 +118,9 @@ def _card(name: str, value, hint: str = "", bad: bool = False) -> str:
 def summary(result: dict) -> str:
     t, a, i = result["triggers"], result["arguments"], result["irrealis"]
     return '<div class="cards">' + "".join([
-        _card("Trigger F1", t["f1"], f"P {t['precision']:.3f} · R {t['recall']:.3f}"),
+        _card("Trigger F1", t["f1"], f"P {_number(t['precision'])} · R {_number(t['recall'])}"),
         _card("Trigger macro F1", result["triggers_macro_f1"], "mean over types"),
-        _card("Argument F1", a["f1"], f"P {a['precision']:.3f} · R {a['recall']:.3f}"),
+        _card("Argument F1", a["f1"], f"P {_number(a['precision'])} · R {_number(a['recall'])}"),
         _card("Irrealis F1", i["f1"], "negated and hypothetical"),
         _card("Modality accuracy", result["modality_accuracy"], "matched real events"),
         _card("Irrealis as real", str(result["irrealis_claimed_as_real"]), "gold irrealis predicted real: must stay 0",

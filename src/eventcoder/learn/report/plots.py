@@ -47,10 +47,10 @@ def type_scores_plot(per_type: dict) -> str:
     ax.grid(axis="y", visible=False)
     height = 0.26
     for k, measure in enumerate(COLOURS):
-        values = [per_type[label][measure]["f1"] for label in labels]
+        scores = [per_type[label][measure]["f1"] for label in labels]  # None: n/a, nothing to score
         rows = [n + (k - 1) * height for n in range(len(labels))]
-        bars = ax.barh(rows, values, height=height * 0.92, color=COLOURS[measure], label=NAMES[measure])
-        ax.bar_label(bars, labels=[f"{v:.2f}" for v in values], padding=3, fontsize=8, color=TEXT)
+        bars = ax.barh(rows, [v or 0.0 for v in scores], height=height * 0.92, color=COLOURS[measure], label=NAMES[measure])
+        ax.bar_label(bars, labels=["n/a" if v is None else f"{v:.2f}" for v in scores], padding=3, fontsize=8, color=TEXT)
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.08)
@@ -67,7 +67,7 @@ def learning_curve_plot(curve: dict) -> str:
     ax = figure.subplots()
     _style(ax)
     for measure in COLOURS:
-        values = [p["dev"][measure]["f1"] for p in points]
+        values = [float("nan") if p["dev"][measure]["f1"] is None else p["dev"][measure]["f1"] for p in points]
         ax.plot(records, values, marker="o", markersize=5, linewidth=2, color=COLOURS[measure], label=NAMES[measure])
     ax.set_xticks(records, [f"{n}\n({round(p['share'] * 100)}%)" if "share" in p else str(n) for n, p in zip(records, points)])
     ax.set_xlim(0, max(records) * 1.1)

@@ -80,9 +80,9 @@ def _error_at(error: InputError) -> ErrorAt:
 
 def _intact(path: Path, entry: dict) -> bool:
     try:
-        if path.stat().st_size != entry["bytes"]:
+        if not path.is_file() or path.stat().st_size != entry["bytes"]:
             return False
-    except FileNotFoundError:
+    except OSError:
         return False
     return file_sha256(path) == entry["sha256"]
 
@@ -103,7 +103,7 @@ def process_part(part: Part, job: PartJob, earlier: dict | None = None) -> PartR
             for record in read_part(part, on_error):
                 result.documents += 1
                 result.words += len(record.text.split())
-                yield from split_units(record, job.config.unit)
+                yield from split_units(record, job.config.unit, on_error=on_error)
 
         digest = hashlib.sha256()
         try:

@@ -3,6 +3,7 @@
 // Every piece of task data (text, labels, meta) reaches the page through textContent or text
 // nodes, never innerHTML, so a news text holding markup shows it literally. The server
 // rebuilds offsets and events from what is sent here; this page only keeps the edits.
+// The page's own ?session=NAME (the annotator) goes with every request.
 "use strict";
 
 (() => {
@@ -19,11 +20,15 @@
     ["#15803d", "#dcfce7"], ["#4338ca", "#e0e7ff"], ["#9f1239", "#ffe4e6"]];
   const SHORTCUTS = { a: "accept", x: "reject", " ": "ignore", Backspace: "undo" };
   const DONE_WORDS = { accept: "Accepted", reject: "Rejected", ignore: "Skipped" };
+  // An actor's name and codes (when a span has them): shown beside it, editable, kept.
+  const ATTRIBUTES = ["name", "code", "sector"];
+  const SESSION = new URLSearchParams(location.search).get("session") || "";
+  const SVG = "http://www.w3.org/2000/svg";
 
   const S = {
     types: new Map(), kinds: new Map(), labels: [], colours: new Map(), modalities: [],
     client: clientId(), task: null, spans: [], relations: [], overlapping: [],
-    active: null, selection: null, drag: null, busy: false,
+    active: null, selection: null, drag: null, busy: false, mode: "review",
   };
 
   // ---- helpers -------------------------------------------------------------------------
@@ -57,6 +62,7 @@
   }
 
   async function api(path, body) {
+    if (SESSION) path += (path.includes("?") ? "&" : "?") + "session=" + encodeURIComponent(SESSION);
     const options = body === undefined ? {} : {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
     };
@@ -91,16 +97,24 @@
 
   // ---- task state and edits ------------------------------------------------------------
 
-  function loadTask(task) {
-    S.task = task;
+  const attributesOf = (s) => Object.fromEntries(ATTRIBUTES.filter((k) => k in s).map((k) => [k, s[k] ?? ""]));
+  const spanState = (s) => ({ ...range(s), label: s.label, modality: s.modality, score: s.score, extractors: s.extractors, ...attributesOf(s) });
+
+  /** The editor's spans and relations from a task, or from one annotator's version of it. */
+  function loadEdits(source) {
     S.active = S.selection = null;
-    S.spans = (task.spans || []).map((s) => ({ ...range(s), label: s.label, modality: s.modality,
-      score: s.score, extractors: s.extractors }));
-    S.relations = (task.relations || []).map((r) => ({ head: spanKey(r.head_span), child: spanKey(r.child_span), label: r.label }));
-    S.overlapping = (task.overlapping_relations || []).map((r) => ({
+    S.spans = (source.spans || []).map(spanState);
+    S.relations = (source.relations || []).map((r) => ({ head: spanKey(r.head_span), child: spanKey(r.child_span), label: r.label }));
+    S.overlapping = (source.overlapping_relations || []).map((r) => ({
       head: spanKey(r.head_span), child: { ...range(r.child_span), label: r.child_span.label }, label: r.label,
     }));
+  }
+
+  function loadTask(task) {
+    S.task = task;
+    loadEdits(task);
     render();
+    renderVersions();
   }
 
   function overlaps(first, last) {
@@ -164,6 +178,31 @@
     else addRelation(head, addSpan(first, last, kind), role);
   }
 
+  /** Add one event of an annotator's version (its trigger, argument spans and roles) to the edits. */
+  function mergeEvent(version, event) {
+    const at = (start, end) => version.spans.find((s) => s.start === start && s.end === end);
+    const trigger = at(event.trigger.start, event.trigger.end);
+    const wanted = [trigger, ...(version.relations || []).filter((r) => spanKey(r.head_span) === spanKey(trigger)).map((r) => at(r.child_span.start, r.child_span.end))];
+    const clash = wanted.find((w) => w && !findSpan(spanKey(w)) && overlaps(w.token_start, w.token_end));
+    if (clash) return `“${textOf(clash.token_start, clash.token_end)}” overlaps a span of the answer: remove that first`;
+    for (const w of wanted) {
+      const same = w && findSpan(spanKey(w));
+      if (!w) continue;
+      if (!same) { S.spans.push(spanState(w)); S.spans.sort((a, b) => a.token_start - b.token_start); }
+      else if (same.label !== w.label) setLabel(spanKey(w), w.label);
+    }
+    const key = spanKey(trigger);
+    findSpan(key).modality = trigger.modality || "asserted";
+    for (const r of version.relations || []) if (spanKey(r.head_span) === key) addRelation(key, spanKey(r.child_span), r.label);
+    for (const r of version.overlapping_relations || []) {
+      if (spanKey(r.head_span) !== key) continue;
+      dropRepeat(key, r.label);
+      S.overlapping = S.overlapping.filter((o) => !(o.head === key && o.label === r.label && spanKey(o.child) === spanKey(r.child_span)));
+      S.overlapping.push({ head: key, child: { ...range(r.child_span), label: r.child_span.label }, label: r.label });
+    }
+    return null;
+  }
+
   /** Events as the server will derive them, for display only. */
   function events() {
     return S.spans.filter(isTrigger).map((trigger) => {
@@ -183,6 +222,55 @@
     closePopover();
     renderText();
     renderEvents();
+  }
+
+  // ---- arcs: a line from each trigger to each of its arguments, the role on it -----------
+
+  function anchorOf(box, node) {
+    const rect = (node.getClientRects()[0] || node.getBoundingClientRect());
+    return { x: rect.left - box.left + rect.width / 2, y: rect.top - box.top };
+  }
+
+  function drawArcs() {
+    // The arcs live beside the text, not in it, so the text box's textContent stays the task's text.
+    const text = $("text");
+    const svg = $("arcs");
+    if (!S.task) return;
+    const wrap = svg.parentElement;
+    const box = wrap.getBoundingClientRect();
+    svg.setAttribute("width", String(wrap.clientWidth));
+    svg.setAttribute("height", String(wrap.clientHeight));
+    const nodes = [];
+    events().forEach((event) => {
+      const head = text.querySelector(`mark[data-key="${event.key}"]`);
+      if (!head) return;
+      const from = anchorOf(box, head);
+      event.args.forEach((arg, i) => {
+        const target = arg.clause
+          ? text.querySelector(`.tok[data-t="${arg.span.token_start}"]`)
+          : text.querySelector(`mark[data-key="${spanKey(arg.span)}"]`);
+        if (!target) return;
+        const to = anchorOf(box, target);
+        const lift = 12 + 4 * (i % 3);
+        const top = Math.min(from.y, to.y) - lift;
+        const [fg] = colour(event.trigger.label);
+        const group = document.createElementNS(SVG, "g");
+        group.setAttribute("class", "arc");
+        group.dataset.event = event.key;
+        group.dataset.role = arg.relation.label;
+        group.style.setProperty("--fg", fg);
+        const path = document.createElementNS(SVG, "path");
+        path.setAttribute("d", `M ${from.x} ${from.y} C ${from.x} ${top}, ${to.x} ${top}, ${to.x} ${to.y}`);
+        const label = document.createElementNS(SVG, "text");
+        label.setAttribute("x", String((from.x + to.x) / 2));
+        label.setAttribute("y", String(top + lift / 4 + 1));
+        label.setAttribute("text-anchor", "middle");
+        label.textContent = arg.relation.label;
+        group.append(path, label);
+        nodes.push(group);
+      });
+    });
+    svg.replaceChildren(...nodes);
   }
 
   function renderText() {
@@ -241,6 +329,13 @@
       }
     }
     box.replaceChildren(...nodes);
+    // A trigger in the text lights up its event like its card does.
+    for (const mark of box.querySelectorAll("mark.trigger")) {
+      const event = events().find((e) => e.key === mark.dataset.key);
+      mark.addEventListener("mouseenter", () => event && highlight(event, true));
+      mark.addEventListener("mouseleave", () => event && highlight(event, false));
+    }
+    drawArcs();
   }
 
   function renderMeta(task) {
@@ -279,6 +374,9 @@
         el("span", { class: "role" }, arg.relation.label),
         el("span", { class: "arg-text" + (arg.clause ? " clause" : ""), title: arg.clause ? "content clause (overlaps other spans)" : "" },
           textOf(arg.span.token_start, arg.span.token_end)),
+        !arg.clause && ATTRIBUTES.some((k) => arg.span[k])
+          ? el("span", { class: "actor-attrs", title: "actor name · code · sector" }, ATTRIBUTES.map((k) => arg.span[k]).filter(Boolean).join(" · "))
+          : null,
         el("button", {
           class: "x", type: "button", title: "Remove this role",
           onclick: () => {
@@ -302,6 +400,50 @@
     for (const mark of $("text").querySelectorAll("mark.span")) {
       if (keys.includes(mark.dataset.key)) mark.classList.toggle("hl", on);
     }
+    for (const arc of $("arcs").querySelectorAll(".arc")) {
+      arc.classList.toggle("hl", on && arc.dataset.event === event.key);
+      arc.classList.toggle("dim", on && arc.dataset.event !== event.key);
+    }
+    const card = $("events").querySelector(`.event[data-key="${event.key}"]`);
+    if (card) card.classList.toggle("hl", on);
+  }
+
+  // ---- adjudication: each annotator's answer, the differences marked ----------------------
+
+  function renderVersions() {
+    const pane = $("versions");
+    if (S.mode !== "adjudicate" || !S.task) { pane.hidden = true; return; }
+    pane.hidden = false;
+    const versions = S.task.versions || [];
+    $("agreed").textContent = S.task.agreed ? "All annotators agree" : `${versions.length} answers differ: marked below`;
+    $("agreed").className = S.task.agreed ? "agreed yes" : "agreed no";
+    $("version-list").replaceChildren(...versions.map((version) => {
+      const rows = version.events.map((event) => el("li", { class: "v-event" + (event.differs ? " diff" : "") },
+        el("div", { class: "v-head" },
+          el("span", { class: "event-type", colour: colour(event.label) }, event.label),
+          el("span", { class: "v-trigger" }, "“" + event.trigger.text + "”"),
+          el("span", { class: "v-modality" + (event.modality_differs ? " diff" : "") }, event.modality || "asserted"),
+          el("button", {
+            class: "plain add", type: "button", title: "Add this event to the answer",
+            onclick: () => {
+              const problem = mergeEvent(version, event);
+              render();
+              status(problem || `Added ${version.annotator}'s ${event.label} “${event.trigger.text}”.`, problem ? "err" : "ok");
+            },
+          }, "Add")),
+        el("ul", { class: "v-args" }, event.arguments.map((a) => el("li", { class: a.differs ? "diff" : "" },
+          el("span", { class: "role" }, a.role), a.text,
+          ATTRIBUTES.some((k) => a[k]) ? el("span", { class: "actor-attrs" }, ATTRIBUTES.map((k) => a[k]).filter(Boolean).join(" · ")) : null)))));
+      return el("div", { class: "version" + (version.differs ? " diff" : ""), data: { annotator: version.annotator } },
+        el("div", { class: "v-title" },
+          el("b", {}, version.annotator),
+          el("span", { class: "v-answer v-" + version.answer }, version.answer),
+          el("button", {
+            class: "plain use", type: "button", title: "Start the answer from this version",
+            onclick: () => { loadEdits(version); render(); status(`Started from ${version.annotator}'s answer.`, "ok"); },
+          }, "Use")),
+        rows.length ? el("ul", { class: "v-events" }, rows) : el("p", { class: "empty" }, "No events."));
+    }));
   }
 
   function renderLegend() {
@@ -315,9 +457,11 @@
 
   function renderProgress(progress) {
     if (!progress) return;
-    const { done, total } = progress;
+    const { done, total, complete } = progress;
     $("progress-text").textContent = total != null ? `${done} / ${total} done` : `${done} done`;
     $("meter-fill").style.width = total ? `${Math.min(100, (100 * done) / total)}%` : "0";
+    // Without overlap the team shares the input: say how much of it is finished.
+    $("team-progress").textContent = complete != null && complete !== done ? `team: ${complete} finished` : "";
   }
 
   // ---- popovers --------------------------------------------------------------------------
@@ -377,6 +521,11 @@
       parts.push(section("Modality", el("select", {
         class: "modality-select", onchange: (e) => { span.modality = e.target.value; render(); },
       }, S.modalities.map((m) => el("option", { value: m, selected: m === (span.modality || "asserted") }, m)))));
+    }
+    if (!isTrigger(span) && ATTRIBUTES.some((k) => k in span)) {
+      parts.push(section("Actor", el("div", { class: "attrs" }, ATTRIBUTES.map((k) => el("label", {},
+        k, el("input", { type: "text", value: span[k] || "", data: { attr: k },
+          oninput: (e) => { span[k] = e.target.value; }, onchange: () => renderEvents() }))))));
     }
     const buttons = [];
     if (isTrigger(span) && S.active !== key) {
@@ -465,7 +614,7 @@
   function payload(answer) {
     return {
       task_hash: S.task._task_hash, answer, client: S.client,
-      spans: S.spans.map((s) => ({ ...range(s), label: s.label, ...(isTrigger(s) ? { modality: s.modality || "asserted" } : {}) })),
+      spans: S.spans.map((s) => ({ ...range(s), label: s.label, ...(isTrigger(s) ? { modality: s.modality || "asserted" } : attributesOf(s)) })),
       relations: S.relations.map((r) => ({ head_span: range(findSpan(r.head)), child_span: range(findSpan(r.child)), label: r.label })),
       overlapping_relations: S.overlapping.map((r) => ({ head_span: range(findSpan(r.head)), child_span: { ...r.child }, label: r.label })),
     };
@@ -558,8 +707,14 @@
     S.labels.forEach((label, i) => S.colours.set(label, KNOWN_COLOURS[label] || PALETTE[i % PALETTE.length]));
     const session = $("session");
     session.dataset.dataset = data.dataset;
-    session.replaceChildren("dataset ", el("b", {}, data.dataset), " · annotator ", el("b", {}, data.annotator));
+    S.mode = data.mode;
+    const feed = data.mode === "adjudicate" ? "adjudicator" : data.feed.overlap ? "every task" : data.feed.per_task > 1 ? `${data.feed.per_task} per task` : "shared";
+    session.replaceChildren(data.mode === "adjudicate" ? "adjudicating " : "", data.source_dataset ? el("b", {}, data.source_dataset) : "",
+      data.mode === "adjudicate" ? " into " : "dataset ", el("b", {}, data.dataset),
+      " · annotator ", el("b", { id: "annotator" }, data.annotator), el("span", { class: "feed", title: "Which tasks this session gets" }, ` (${feed})`));
+    $("team-link").href = "/team" + (SESSION ? "?session=" + encodeURIComponent(SESSION) : "");
     renderLegend();
+    window.addEventListener("resize", drawArcs);
 
     const text = $("text");
     text.addEventListener("mousedown", onMouseDown);
