@@ -1,22 +1,26 @@
 """Quality and cost of the llm extractor on a real local model, beside the rules.
 
-    python bench/llm_quality.py [--sample 24] [--threads 2] [--model FILE.gguf] [--route]
+    python bench/llm_quality.py [--sample 0] [--threads 2] [--model FILE.gguf] [--route]
 
 Fetches the test model (``bench/local_model.py``; or ``--model``), serves it with
 ``eventcoder.extractors.llm.local_server`` on ``--threads`` threads, and runs ``rules``,
-``llm`` and ``rules,llm`` on a fixed sample of the frozen test split (``corpus/test.jsonl``:
-``--sample`` records evenly spaced through it, the same every run; ``--sample 0`` takes all),
+``llm`` and ``rules,llm`` and ``llm`` with ``-O llm.fill_rules=true`` (``rules+fill``) on the frozen test
+split (``corpus/test.jsonl``, all 96 records by default; ``--sample N``: N records evenly spaced
+through it, the same every run),
 scoring each against the gold with ``eventcoder evaluate``'s measure. Requests pass through a
 recording proxy (``testing.proxy_to``), so the prompt tokens are the model's own count.
 
 Prints per run: trigger and argument P/R/F1, irrealis events claimed real, seconds per
 document and, for runs that asked the model, prompt tokens per document (sent, and of those
-computed after the server's prompt cache) and requests per document. ``rules,llm`` reads the
-``llm`` run's answers from the cache, so its seconds are the merge's, not the model's. With
+computed after the server's prompt cache), requests per document and the server's prompt and
+generation speed. ``rules,llm`` and ``rules+fill`` read the ``llm`` run's answers from the
+cache, so their seconds are the merge's, not the model's. With
 ``--route`` an ``llm`` run with the trigger-lexicon route is added: its units' answers come
 from the ``llm`` run's cache, so what it changes is exactly the units it does not send (the
 recall it costs) and the requests it saves (counted as ``units sent``). ``--cache FILE``
-keeps the answers for the next run of the benchmark.
+keeps the answers for the next run of the benchmark. ``--similar FILE`` (e.g.
+``corpus/train.jsonl``) sets ``-O llm.similar_examples``: each request also shows the
+``--n-similar`` records of FILE most like its sentences.
 """
 
 from __future__ import annotations
@@ -49,6 +53,17 @@ def sample(records: list[dict], n: int) -> list[dict]:
     return [records[int(i * step)] for i in range(n)]
 
 
+def speed(requests: list[dict]) -> str:
+    """Prompt and generated tokens per second, from llama.cpp's ``timings`` (empty if none)."""
+    timings = [(r.get("answer") or {}).get("timings") or {} for r in requests]
+    prompt_ms, predicted_ms = sum(t.get("prompt_ms", 0) for t in timings), sum(t.get("predicted_ms", 0) for t in timings)
+    if not prompt_ms or not predicted_ms:
+        return ""
+    prompt_n, predicted_n = sum(t.get("prompt_n", 0) for t in timings), sum(t.get("predicted_n", 0) for t in timings)
+    return (f"; server: {prompt_n / prompt_ms * 1000:.0f} prompt tokens/s, {predicted_n / predicted_ms * 1000:.1f}"
+            f" generated tokens/s, {predicted_n / len(requests):.0f} generated per request")
+
+
 def usage(requests: list[dict]) -> tuple[int, int]:
     """Prompt tokens sent, and those the server computed (not served from its prompt cache)."""
     sent = computed = 0
@@ -65,10 +80,12 @@ def usage(requests: list[dict]) -> tuple[int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sample", type=int, default=24, help="records of the test split (0: all)")
+    parser.add_argument("--sample", type=int, default=0, help="records of the test split (0: all)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--model", type=Path, default=None, help="a GGUF file (default: the test model)")
     parser.add_argument("--batch-sentences", type=int, default=None, help="default: the extractor's")
+    parser.add_argument("--similar", type=Path, default=None, help="gold pool for -O llm.similar_examples")
+    parser.add_argument("--n-similar", type=int, default=3)
     parser.add_argument("--route", action="store_true", help="also run llm with the trigger-lexicon route")
     parser.add_argument("--cache", type=Path, default=None,
                         help="response cache to keep between runs (default: a new one, so the model is asked)")
@@ -78,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     records = sample([json.loads(line) for line in TEST.read_text().splitlines() if line.strip()], args.sample)
     registry = get_registry()
     load_pipeline()  # not what is measured
-    runs = [("rules", ("rules",), {}), ("llm", ("llm",), {}), ("rules,llm", ("rules", "llm"), {})]
+    runs = [("rules", ("rules",), {}), ("llm", ("llm",), {}), ("rules,llm", ("rules", "llm"), {}),
+            ("rules+fill", ("llm",), {"fill_rules": True})]
     if args.route:
         runs.append(("llm, routed", ("llm",), {"route": True}))
     with tempfile.TemporaryDirectory() as tmp, LocalServer(ServeSettings(model, threads=args.threads)) as local, \
@@ -88,12 +106,15 @@ def main(argv: list[str] | None = None) -> int:
         gold.write_text("".join(json.dumps(r) + "\n" for r in records))
         inputs = folder / "input.jsonl"
         inputs.write_text("".join(json.dumps({"text": r["text"], "meta": r["meta"]}) + "\n" for r in records))
-        print(f"sample: {len(records)} of the test split's records; model {Path(model).name}, {args.threads} threads")
+        similar = f"; {args.n_similar} similar examples per request from {args.similar}" if args.similar else ""
+        print(f"sample: {len(records)} of the test split's records; model {Path(model).name}, {args.threads} threads{similar}")
         for name, extractors, more in runs:
             llm = {"base_url": proxy.base_url, "model": Path(model).name, "timeout": 1800,
                    "cache": str(args.cache or folder / "cache.sqlite3"), **more}
             if args.batch_sentences:
                 llm["batch_sentences"] = args.batch_sentences
+            if args.similar:
+                llm.update(similar_examples=str(args.similar), n_similar=args.n_similar)
             options = {"llm": llm} if "llm" in extractors else {}
             out = folder / f"{len(proxy.requests)}.jsonl"
             before = len(proxy.requests)
@@ -113,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
             if asked:
                 sent, computed = usage(asked)
                 print(f"  {name}: prompt tokens per document: {sent / len(records):,.0f} sent,"
-                      f" {computed / len(records):,.0f} computed; requests per document: {len(asked) / len(records):.2f}")
+                      f" {computed / len(records):,.0f} computed; requests per document: {len(asked) / len(records):.2f}"
+                      f"{speed(asked)}")
     return 0
 
 

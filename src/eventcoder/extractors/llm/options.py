@@ -27,6 +27,8 @@ class LLMOptions(ExtractorOptions):
     route: bool = Field(False, description="Send only units where a trigger word occurs (a high-recall lexicon); the rest get no llm events.")
     fill_rules: bool = Field(False, description="Propose the rules' events, the roles they leave empty filled from the model's matching events (the model used where the rules are weak).")
     fill_min_score: float | None = Field(None, ge=0, le=1, description="fill_rules: also propose the model's other events scored at least this; default none.")
+    similar_examples: Path | None = Field(None, description="A gold JSONL file (e.g. a train split): each request also shows the n_similar records most like its sentences.")
+    n_similar: int = Field(3, ge=0, le=20, description="similar_examples: how many per request.")
     batch_sentences: int | None = Field(None, ge=1, description="Sentences of one or more units per request, behind one copy of the instructions; default 10, 1 sends each unit alone.")
 
     run_only: ClassVar[frozenset[str]] = frozenset({"cache", "no_cache", "concurrency", "threads", "timeout"})
@@ -44,7 +46,8 @@ class LLMOptions(ExtractorOptions):
             "llm_cache_shards": self._cache_shards, "llm_local_model": self.local_model, "llm_threads": self.threads,
             "llm_batch_sentences": self.batch_sentences, "llm_timeout": self.timeout,
             "llm_route": self.route or None, "llm_fill_rules": self.fill_rules or None,
-            "llm_fill_min_score": self.fill_min_score,
+            "llm_fill_min_score": self.fill_min_score, "llm_similar_examples": self.similar_examples,
+            "llm_n_similar": self.n_similar if self.similar_examples else None,
         }
         return {key: str(value) if isinstance(value, Path) else value for key, value in values.items() if value is not None}
 

@@ -72,6 +72,9 @@ def _apply_options(component: dict, options: dict, where: str) -> str:
         )
     if options.get("llm_examples"):
         task["examples"] = {"@llm_misc": "eventcoder.GoldExamples.v1", "path": str(options["llm_examples"])}
+    if options.get("llm_similar_examples"):
+        task["similar_examples"] = {"@llm_misc": "eventcoder.GoldExamples.v1", "path": str(options["llm_similar_examples"])}
+        task["n_similar"] = options.get("llm_n_similar", 3)
     model = component.setdefault("model", {"@llm_models": MODEL})
     given = {param: options[option] for option, param in MODEL_OPTIONS.items() if options.get(option) is not None}
     ours = model.get("@llm_models") == MODEL

@@ -39,6 +39,7 @@ KEYWORDS = {
     "rejected": ("REFUSAL", "refuser"),
 }
 _LINE = re.compile(r"^\[(\d+)\] (.*)$", re.M)
+_HINT = re.compile(r" \(candidates: [^()]*\)$")  # Events.v2's trigger-word hints, not the text
 
 
 def document_sentences(prompt: str) -> list[str]:
@@ -52,7 +53,7 @@ def keyword_responder(body: dict) -> str:
     prompt = body["messages"][-1]["content"]
     events = []
     for i, sentence in enumerate(document_sentences(prompt)):
-        words = sentence.split()
+        words = _HINT.sub("", sentence).split()
         for word in words:
             found = KEYWORDS.get(word.strip(".,;:\"'“”").lower())
             if not found:

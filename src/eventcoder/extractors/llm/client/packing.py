@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from eventcoder.extractors.llm.prompts import PackablePrompt, render
 from eventcoder.extractors.llm.tasks.events.parser import _sentence, event_items
@@ -50,7 +50,8 @@ def make_packs(jobs: list[tuple[str, str]], max_sentences: int, max_tokens: floa
                 starts.append(n)
                 n += len(prompt.lines)
             first = group[0][1]
-            prompt = render(first.prefix, lines, first.suffix) if len(group) > 1 else str(first)
+            prompt = (render(first.prefix, lines, first.suffix, first.examples, first.insert_at)
+                      if len(group) > 1 else str(first))
             packs.append(Pack([k for k, _ in group], [p for _, p in group], prompt, starts))
             group.clear()
 
@@ -63,12 +64,12 @@ def make_packs(jobs: list[tuple[str, str]], max_sentences: int, max_tokens: floa
         lines_cost = sum(estimate(f"[{len(prompt.lines)}] {line}") for line in prompt.lines)
         if group:
             first = group[0][1]
-            same = (first.prefix, first.suffix) == (prompt.prefix, prompt.suffix)
+            same = first.shape() == prompt.shape()
             n_lines = sum(len(p.lines) for _, p in group)
             if not same or n_lines + len(prompt.lines) > max_sentences or cost + lines_cost > max_tokens:
                 close()
         if not group:
-            cost = estimate(prompt.prefix + prompt.suffix)
+            cost = estimate(prompt.frame())
         group.append((key, prompt))
         cost += lines_cost
     close()

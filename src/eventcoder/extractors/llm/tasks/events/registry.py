@@ -46,6 +46,8 @@ def make_events_task(
     examples: ExamplesConfigType = None,
     modality_definitions: Optional[Dict[str, str]] = None,
     shard_mapper: Optional[Callable] = None,
+    similar_examples: ExamplesConfigType = None,
+    n_similar: int = 3,
 ) -> EventsTask:
     """Events of the registry's types (MEETING, STATEMENT, AGREEMENT, REFUSAL and plugins').
 
@@ -53,12 +55,15 @@ def make_events_task(
     events.v1.jinja for the variables). examples: gold records (e.g.
     ``eventcoder.GoldExamples.v1``); None means the examples shipped with eventcoder, ``[]``
     none. modality_definitions: replaces the guideline definitions per modality.
-    shard_mapper: default ``eventcoder.SentenceShardMapper.v1``.
+    shard_mapper: default ``eventcoder.SentenceShardMapper.v1``. similar_examples: a pool of
+    gold records (e.g. ``eventcoder.GoldExamples.v1`` of a train split) from which each request
+    also shows the ``n_similar`` most like its sentences (``similar.py``); default none.
     """
     raw = examples() if callable(examples) else examples
     if raw is None:
         raw = read_gold_examples(DEFAULT_EXAMPLES)
-    return EventsTask(
+    pool = similar_examples() if callable(similar_examples) else similar_examples
+    task = EventsTask(
         registry=get_registry(),
         labels=_labels(labels),
         template=template,
@@ -67,6 +72,8 @@ def make_events_task(
         shard_mapper=shard_mapper or make_sentence_shard_mapper(),
         shard_reducer=reduce_shards,
     )
+    task.use_similar_examples(list(pool or []), n_similar)
+    return task
 
 
 @registry.llm_tasks("eventcoder.Events.v2")
@@ -76,12 +83,16 @@ def make_events_task_v2(
     examples: ExamplesConfigType = None,
     modality_definitions: Optional[Dict[str, str]] = None,
     shard_mapper: Optional[Callable] = None,
+    similar_examples: ExamplesConfigType = None,
+    n_similar: int = 3,
 ) -> EventsTask:
     """Events.v1 for small models and low cost: a compact prompt (events.v2.jinja) and the flat
     answer (roles as keys of each event, ``eventcoder.EventsResponseFormat.v2``); the same
     parameters. Answers of either shape are parsed by both versions."""
     task = make_events_task(labels, template, examples, modality_definitions, shard_mapper)
     task._flat = True
+    pool = similar_examples() if callable(similar_examples) else similar_examples
+    task.use_similar_examples(list(pool or []), n_similar)  # rendered flat, as the answers are
     return task
 
 

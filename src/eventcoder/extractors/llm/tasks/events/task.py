@@ -19,7 +19,7 @@ from spacy.training import Example
 from spacy_llm.tasks.builtin_task import BuiltinTask
 
 from eventcoder.core.vocabulary import MODALITIES, Registry
-from eventcoder.extractors.llm.prompts import split_prompt
+from eventcoder.extractors.llm.prompts import PackablePrompt, split_prompt
 from eventcoder.extractors.llm.responses import FailedResponse, clip
 from eventcoder.extractors.llm.routing import TriggerLexicon
 from eventcoder.extractors.llm.tasks.events.examples import (
@@ -33,6 +33,7 @@ from eventcoder.extractors.llm.tasks.events.sentences import (
     sentence_lines,
     sentence_texts,
 )
+from eventcoder.extractors.llm.tasks.events.similar import SimilarExamples
 
 DEFAULT_TEMPLATE = (Path(__file__).parent / "events.v1.jinja").read_text(encoding="utf-8")
 #: The template of Events.v2: compact, for small models, answers in the flat format.
@@ -81,6 +82,21 @@ class EventsTask(BuiltinTask):
         self._label_definitions: Dict[str, str] = {}
         self._flat = flat  # Events.v2: examples answer with roles as keys
         self._lexicon = TriggerLexicon.from_registry(registry)
+        self._similar: SimilarExamples | None = None
+
+    def use_similar_examples(self, pool: List[Dict[str, Any]], k: int) -> None:
+        """Also show each request the ``k`` records of ``pool`` most like its sentences
+        (``similar.py``), after the fixed examples."""
+        def rendered(record: Dict[str, Any]) -> str:
+            example = render_example(EventsExample(**record), self._labels, self._registry if self._flat else None,
+                                     self._hint)
+            return f"{example['sentences']}\nAnswer: {example['answer']}"
+
+        self._similar = SimilarExamples(pool, k, rendered) if pool and k > 0 else None
+
+    def _similar_block(self, lines) -> str:
+        block = self._similar.block(lines) if self._similar else ""
+        return "\n\nEXAMPLES" + block if block and not self._prompt_examples else block
 
     @property
     def labels(self) -> tuple:
@@ -154,9 +170,18 @@ class EventsTask(BuiltinTask):
         a client may then send several docs' sentences in one request."""
         for prompts, shards in super().generate_prompts(docs, context_length):
             yield [
-                split_prompt(prompt, sentence_texts(numbered_sentences(shard), self._hint), DOCUMENT_MARK)
+                self._with_similar(split_prompt(prompt, sentence_texts(numbered_sentences(shard), self._hint), DOCUMENT_MARK))
                 for prompt, shard in zip(prompts, shards)
             ], shards
+
+    def _with_similar(self, prompt):
+        """``prompt`` with the examples chosen for its sentences before its document part."""
+        if self._similar is None or not isinstance(prompt, PackablePrompt):
+            return prompt
+        at = len(prompt.prefix) - len(DOCUMENT_MARK)
+        if prompt.prefix[:at].endswith("\n"):  # the blank line before DOCUMENT stays there
+            at -= 1
+        return PackablePrompt(prompt.prefix, list(prompt.lines), prompt.suffix, self._similar_block, at)
 
     def parse_responses(self, shards: Iterable[Iterable[Doc]], responses: Iterable[Iterable[str]]) -> Iterable[Doc]:
         """One doc per input doc, its shards' results merged (see ``sharding.reduce_shards``)."""
