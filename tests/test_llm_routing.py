@@ -49,4 +49,6 @@ def test_plugin_types_and_their_triggers_count(registry, nlp):
     lexicon = TriggerLexicon.from_registry(registry)
     assert lexicon.hints(nlp("They convened in Oslo.")[:]) == [("convened", "MEETING")]  # built-in word
     assert lexicon.typed["convergence"] == "AGREEMENT"  # from the registry's triggers
+    # "according to" is no accord: not hinted (a small model copies hints as events)
+    assert lexicon.hints(nlp("According to Reuters, they signed an accord.")[:]) == [("signed", "AGREEMENT"), ("accord", "AGREEMENT")]
     assert not lexicon.fires(nlp("Prices rose in March."))

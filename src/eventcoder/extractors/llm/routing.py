@@ -39,6 +39,8 @@ TYPED_WORDS = {
 }
 #: Words that send a unit without hinting a type: a negated act may be a refusal.
 NEGATIONS = frozenset({"not", "never", "no", "n't"})
+#: Words whose lemma is a trigger word but which are not events: "according to" (lemma accord).
+NOT_HINTED = frozenset({"according"})
 
 
 class TriggerLexicon:
@@ -73,6 +75,8 @@ class TriggerLexicon:
         """``(word, usual type)`` for each matching token of ``sentence``, in order, once each."""
         found = []
         for token in sentence:
+            if token.lower_ in NOT_HINTED:
+                continue
             label = self._label(token)
             if label and (token.text, label) not in found:
                 found.append((token.text, label))

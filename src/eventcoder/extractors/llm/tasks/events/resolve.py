@@ -126,6 +126,7 @@ def resolve(items: list, doc: Doc, sentences: list[Span], registry: Registry, la
         if item["modality"] not in MODALITIES:
             drop(f"unknown modality {item['modality']!r}", raw)
             continue
+        item["trigger"] = _without_type_name(item["trigger"], registry)
         trigger = _place_trigger(doc, sentences, item, etype.name, taken)
         if trigger is None:
             drop("trigger not in the text" if item["trigger"] else "no trigger", raw)
@@ -159,6 +160,13 @@ def resolve(items: list, doc: Doc, sentences: list[Span], registry: Registry, la
             event["score"] = item["score"]
         result.events.append(event)
     return result
+
+
+def _without_type_name(text: str, registry: Registry) -> str:
+    """A small model copies the prompt's hints ("said STATEMENT"): the trigger without that
+    upper-case type name (a lower-case "agreement" is text, and stays)."""
+    head, _, last = (text or "").rpartition(" ")
+    return head if head.strip() and last in registry.types else text
 
 
 def _place_trigger(doc, sentences, item, label, taken) -> Span | None:
