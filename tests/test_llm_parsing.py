@@ -156,7 +156,8 @@ def test_a_trigger_copied_with_its_hints_type_name_is_the_word_and_text_stays_te
     _, result = place(nlp, registry, text, [
         {"type": "STATEMENT", "sentence": 0, "trigger": "said STATEMENT", "speaker": "the minister"},
         {"type": "AGREEMENT", "sentence": 0, "trigger": "signed the agreement", "party": "Kenya"},
+        {"type": "STATEMENT", "sentence": 0, "trigger": "according STATEMENT", "speaker": "reporters"},
     ])
     assert [(e["label"], e["trigger"]["text"]) for e in result.events] == [
         ("STATEMENT", "said"), ("AGREEMENT", "signed the agreement")]
-    assert [d["reason"] for d in result.dropped] == []
+    assert [d["reason"] for d in result.dropped] == ['not an event (guidelines: "according to")']

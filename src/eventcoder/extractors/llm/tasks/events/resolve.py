@@ -127,6 +127,9 @@ def resolve(items: list, doc: Doc, sentences: list[Span], registry: Registry, la
             drop(f"unknown modality {item['modality']!r}", raw)
             continue
         item["trigger"] = _without_type_name(item["trigger"], registry)
+        if (item["trigger"] or "").strip().lower() in NOT_TRIGGERS:
+            drop("not an event (guidelines: \"according to\")", raw)
+            continue
         trigger = _place_trigger(doc, sentences, item, etype.name, taken)
         if trigger is None:
             drop("trigger not in the text" if item["trigger"] else "no trigger", raw)
@@ -160,6 +163,10 @@ def resolve(items: list, doc: Doc, sentences: list[Span], registry: Registry, la
             event["score"] = item["score"]
         result.events.append(event)
     return result
+
+
+#: Words the guidelines name as never events, which small models still propose.
+NOT_TRIGGERS = frozenset({"according", "according to"})
 
 
 def _without_type_name(text: str, registry: Registry) -> str:
