@@ -4,11 +4,13 @@
 
 Starts ``eventcoder.extractors.llm.testing.FakeLLMServer`` on 127.0.0.1 (every answer delayed by
 ``--latency`` seconds), then runs ``eventcoder extract --extractor llm`` on INPUT (default: the
-seed documents) three times: with an empty cache at concurrency 1, with an empty cache at
-``--concurrency``, and again with the second run's cache. Prints requests and approximate
-prompt tokens per document (tokens estimated as max(words * 1.3, characters / 4), the
-sharding estimate; no model tokenizer), the wall times and the speed-up. The last line is
-``second run: N requests`` (0 when the cache works).
+seed documents) three times at the extractor's default settings (Events.v2, up to
+``batch_sentences`` = 10 sentences per request): with an empty cache at concurrency 1, with an
+empty cache at ``--concurrency``, and again with the second run's cache. Prints, as lines of
+their own, ``requests per document: N`` and ``prompt tokens per document: N`` (tokens
+estimated as max(words * 1.3, characters / 4), the sharding estimate; no model tokenizer;
+``bench/llm_quality.py`` counts a real model's), then the wall times and the speed-up. The
+last line is ``second run: N requests`` (0 when the cache works).
 """
 
 from __future__ import annotations
@@ -56,9 +58,10 @@ def main(argv: list[str] | None = None) -> None:
     docs = stats.documents
     tokens = sum(estimate_tokens(r["body"]["messages"][0]["content"]) for r in sent)
     print(f"input: {docs} documents, {stats.tasks} {args.unit} tasks; server latency {args.latency:g} s per request")
-    print(f"requests per document: {len(sent) / docs:.1f} ({len(sent)} requests, {len(sent) / stats.tasks:.2f} per task)")
-    print(f"prompt tokens per document (approx., max(words*1.3, chars/4)): {tokens / docs:,.0f}"
-          f" ({tokens / max(1, len(sent)):,.0f} per request)")
+    print(f"requests per document: {len(sent) / docs:.1f}")
+    print(f"prompt tokens per document: {tokens / docs:.0f}")
+    print(f"  ({len(sent)} requests, {len(sent) / stats.tasks:.2f} per task; {tokens / max(1, len(sent)):,.0f} prompt tokens"
+          " per request, approx. as max(words*1.3, chars/4))")
     print(f"wall time, concurrency 1: {serial:.2f} s ({serial_setup:.2f} s before the first request)")
     print(f"wall time, concurrency {args.concurrency}: {parallel:.2f} s ({parallel_setup:.2f} s before the first request;"
           f" {len(sent_parallel)} requests)")

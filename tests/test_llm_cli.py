@@ -38,13 +38,16 @@ def fresh(server):
 
 
 def extract_args(server, out: Path, cache: Path, *more: str) -> list[str]:
+    """One request per unit (batch_sentences=1), so requests and prompts can be counted per task;
+    several units per request: tests/test_llm_packing.py."""
     return ["extract", str(SEEDS), "--extractor", "llm", "--llm-base-url", server.base_url, "--llm-model", "test",
-            "--llm-cache", str(cache), "-o", str(out), *more]
+            "--llm-cache", str(cache), "-O", "llm.batch_sentences=1", "-o", str(out), *more]
 
 
 def config(server, cache: Path, extractors: tuple = ("llm",)) -> ExtractConfig:
     """What extract_args asks for, for a run in this process."""
-    return ExtractConfig(extractors=extractors, options={"llm": {"base_url": server.base_url, "model": "test", "cache": str(cache)}})
+    return ExtractConfig(extractors=extractors, options={"llm": {"base_url": server.base_url, "model": "test",
+                                                                 "cache": str(cache), "batch_sentences": 1}})
 
 
 def prompts(bodies) -> list[str]:

@@ -136,3 +136,28 @@ def test_only_asked_types_are_kept(nlp, registry):
     result = resolve(items, doc, numbered_sentences(doc), registry, {"STATEMENT"})
     assert [e["label"] for e in result.events] == ["STATEMENT"]
     assert result.dropped[0]["reason"] == "unknown event type 'MEETING'"
+
+
+def test_flat_answers_with_roles_as_keys_in_any_case_and_near_misses_are_placed(nlp, registry):
+    text = "Ministers from Chile and Peru will meet in Lima next week."
+    _, result = place(nlp, registry, text, [
+        {"sentence": 0, "type": "MEETING", "trigger": "will meet", "modality": "planned",
+         "Participant": ["Ministers of Chile and Peru"], "place": "Lima", "time": "next weeks", "topic": "trade"},
+    ])
+    [event] = result.events
+    assert event["modality"] == "planned"
+    assert [(a["role"], a["text"]) for a in event["arguments"]] == [
+        ("participant", "Ministers from Chile and Peru"), ("place", "Lima"), ("time", "next week")]
+    assert [d["reason"] for d in result.dropped] == ["argument not in the text"]  # "trade": nothing like it
+
+
+def test_a_trigger_copied_with_its_hints_type_name_is_the_word_and_text_stays_text(nlp, registry):
+    text = "Kenya signed the agreement, the minister said, according to reporters."
+    _, result = place(nlp, registry, text, [
+        {"type": "STATEMENT", "sentence": 0, "trigger": "said STATEMENT", "speaker": "the minister"},
+        {"type": "AGREEMENT", "sentence": 0, "trigger": "signed the agreement", "party": "Kenya"},
+        {"type": "STATEMENT", "sentence": 0, "trigger": "according STATEMENT", "speaker": "reporters"},
+    ])
+    assert [(e["label"], e["trigger"]["text"]) for e in result.events] == [
+        ("STATEMENT", "said"), ("AGREEMENT", "signed the agreement")]
+    assert [d["reason"] for d in result.dropped] == ['not an event (guidelines: "according to")']

@@ -44,4 +44,6 @@ def with_local_server(settings: dict) -> dict:
         "llm_server_identity": f"local-gguf:{path.name}:{path.stat().st_size}",
         # One slot: more requests in flight would only queue at the server, past their timeouts.
         "llm_concurrency": settings.get("llm_concurrency") or 1,
+        # llama.cpp sends nothing until the whole answer is made: minutes on a busy CPU.
+        "llm_timeout": settings.get("llm_timeout") or 600.0,
     }

@@ -27,13 +27,16 @@ from eventcoder.extractors.llm.cache import canonical_json
 from eventcoder.extractors.llm.tasks.events.task import EventsTask
 
 DEFAULT_CONFIG = Path(__file__).with_name("default.cfg")
-TASK = "eventcoder.Events.v1"
+TASK = "eventcoder.Events.v2"
+#: The task versions the llm extractor runs (v1: the long prompt and the list-of-roles answer).
+TASKS = ("eventcoder.Events.v2", "eventcoder.Events.v1")
 MODEL = "eventcoder.OpenAICompatible.v1"
 CACHED_MODEL = "eventcoder.CachedModel.v1"
 NO_BATCH_CACHE = {"@llm_misc": "spacy.BatchCache.v1", "path": None, "batch_size": 64, "max_batches_in_mem": 4}
 #: Option -> parameter of eventcoder.OpenAICompatible.v1.
 MODEL_OPTIONS = {"llm_model": "name", "llm_base_url": "base_url", "llm_concurrency": "concurrency",
-                 "llm_server_identity": "server_identity"}
+                 "llm_server_identity": "server_identity", "llm_batch_sentences": "batch_sentences",
+                 "llm_timeout": "timeout"}
 
 
 @dataclass
@@ -55,19 +58,23 @@ def _find_component(config, where: str) -> str:
     names = [name for name in pipeline if components.get(name, {}).get("factory") == "llm"]
     if not names:
         raise UserError(f"{where}: no component with factory = \"llm\" in [nlp] pipeline")
-    tasks = [name for name in names if components[name].get("task", {}).get("@llm_tasks") == TASK]
+    tasks = [name for name in names if components[name].get("task", {}).get("@llm_tasks") in TASKS]
     return (tasks or names)[0]
 
 
 def _apply_options(component: dict, options: dict, where: str) -> str:
     """Change ``component`` in place; return a label of its model."""
     task = component.setdefault("task", {"@llm_tasks": TASK})
-    if task.get("@llm_tasks") != TASK:
+    if task.get("@llm_tasks") not in TASKS:
         raise UserError(
-            f"{where}: the llm component's task must be @llm_tasks = \"{TASK}\", not {task.get('@llm_tasks')!r}"
+            f"{where}: the llm component's task must be @llm_tasks = \"{TASK}\" (or {TASKS[1]}),"
+            f" not {task.get('@llm_tasks')!r}"
         )
     if options.get("llm_examples"):
         task["examples"] = {"@llm_misc": "eventcoder.GoldExamples.v1", "path": str(options["llm_examples"])}
+    if options.get("llm_similar_examples"):
+        task["similar_examples"] = {"@llm_misc": "eventcoder.GoldExamples.v1", "path": str(options["llm_similar_examples"])}
+        task["n_similar"] = options.get("llm_n_similar", 3)
     model = component.setdefault("model", {"@llm_models": MODEL})
     given = {param: options[option] for option, param in MODEL_OPTIONS.items() if options.get(option) is not None}
     ours = model.get("@llm_models") == MODEL

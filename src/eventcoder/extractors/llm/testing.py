@@ -1,12 +1,14 @@
 """A small OpenAI-compatible server on 127.0.0.1, for tests, the benchmark and offline trials.
 
-``POST .../chat/completions`` answers with whatever ``responder(body)`` returns (by default
-:func:`keyword_responder`, which finds trigger words of the built-in types in the prompt's
-DOCUMENT section). Faults are queued with :meth:`FakeLLMServer.push`: an HTTP status with
-headers, a delay, a dropped connection, or an answer trickled a byte at a time, each used by
-one request. ``answer_limit`` makes
-the server stop answering (hang, then drop) after that many answers. Every request is
-recorded with its outcome. Standard library only; serves loopback only.
+``POST .../chat/completions`` answers with whatever ``responder(body)`` returns: a message
+content (by default :func:`keyword_responder`'s, which finds trigger words of the built-in
+types in the prompt's DOCUMENT section), or a whole chat completion (a dict; :func:`proxy_to`
+forwards to a real server, so a benchmark records every request and answer). Faults are
+queued with :meth:`FakeLLMServer.push`: an HTTP status with headers, a delay, a dropped
+connection, or an answer trickled a byte at a time, each used by one request.
+``answer_limit`` makes the server stop answering (hang, then drop) after that many answers.
+Every request is recorded with its outcome. Standard library only (httpx for the proxy);
+serves loopback only.
 
     with FakeLLMServer(latency=0.3) as server:
         ... --llm-base-url {server.base_url} ...
@@ -37,6 +39,7 @@ KEYWORDS = {
     "rejected": ("REFUSAL", "refuser"),
 }
 _LINE = re.compile(r"^\[(\d+)\] (.*)$", re.M)
+_HINT = re.compile(r" \(candidates: [^()]*\)$")  # Events.v2's trigger-word hints, not the text
 
 
 def document_sentences(prompt: str) -> list[str]:
@@ -50,7 +53,7 @@ def keyword_responder(body: dict) -> str:
     prompt = body["messages"][-1]["content"]
     events = []
     for i, sentence in enumerate(document_sentences(prompt)):
-        words = sentence.split()
+        words = _HINT.sub("", sentence).split()
         for word in words:
             found = KEYWORDS.get(word.strip(".,;:\"'“”").lower())
             if not found:
@@ -61,6 +64,16 @@ def keyword_responder(body: dict) -> str:
             events.append({"type": label, "modality": "asserted", "sentence": i,
                            "trigger": word.strip(".,;:\"'“”"), "arguments": actor})
     return json.dumps({"events": events})
+
+
+def proxy_to(base_url: str, timeout: float = 1800.0) -> Callable[[dict], dict]:
+    """A responder that asks the real server at ``base_url`` and answers with its completion."""
+    import httpx
+
+    def forward(body: dict) -> dict:
+        return httpx.post(base_url.rstrip("/") + "/chat/completions", json=body, timeout=timeout).json()
+
+    return forward
 
 
 @dataclass
@@ -182,7 +195,11 @@ class FakeLLMServer:
                     record["outcome"] = "late"  # answered after the delay, likely to a client gone
                 if server.latency:
                     time.sleep(server.latency)
-                self._send(200, chat_completion(server.responder(body), body.get("model", "")))
+                answer = server.responder(body)
+                if isinstance(answer, dict):  # a whole chat completion (a proxy's), sent as it is
+                    record["answer"] = answer
+                    return self._send(200, answer)
+                self._send(200, chat_completion(answer, body.get("model", "")))
 
             def _trickle(self, payload: dict, every: float) -> None:
                 data = json.dumps(payload).encode("utf-8")

@@ -26,11 +26,17 @@ from eventcoder.extractors.llm.client.http import (
     LLMRequestError,
     ResponseTooLarge,
 )
+from eventcoder.extractors.llm.client.packing import Pack, make_packs, split_answer
+from eventcoder.extractors.llm.client.scoring import event_scores
 from eventcoder.extractors.llm.responses import FailedResponse
+from eventcoder.extractors.llm.tasks.events.parser import event_items
+from eventcoder.extractors.llm.tasks.events.sharding import estimate_tokens
 
 logger = logging.getLogger(__name__)
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
+#: Tokens kept free for the answer of a packed request when max_tokens is not set.
+ANSWER_TOKENS = 1024
 
 
 def _rejects_response_format(error: LLMRequestError) -> bool:
@@ -62,6 +68,8 @@ class OpenAICompatible:
         server_identity: Optional[str] = None,
         deadline: Optional[float] = None,
         max_response_bytes: int = 4_000_000,
+        batch_sentences: int = 1,
+        logprobs: bool = False,
     ):
         if concurrency < 1 or max_tries < 1 or timeout <= 0:
             raise UserError("LLM model: concurrency and max_tries must be at least 1, timeout above 0")
@@ -76,13 +84,18 @@ class OpenAICompatible:
         #: Everything sent besides the messages; with the server and model, the cache identity.
         self.settings = {
             key: value
-            for key, value in {"temperature": temperature, "max_tokens": max_tokens, **(extra_body or {})}.items()
+            for key, value in {"temperature": temperature, "max_tokens": max_tokens, "logprobs": logprobs or None,
+                               **(extra_body or {})}.items()
             if value is not None
         }
         self.response_format = response_format
-        self.identity = canonical_json(
-            {"base_url": server_identity or self.base_url, "model": name, "settings": self.settings, "response_format": response_format}
-        )
+        #: Sentences of several docs sent in one request (client/packing.py); 1: a request per prompt.
+        self.batch_sentences = max(1, batch_sentences)
+        identity = {"base_url": server_identity or self.base_url, "model": name, "settings": self.settings,
+                    "response_format": response_format}
+        if self.batch_sentences > 1:  # a doc's answer may depend on the docs packed with it
+            identity["batch_sentences"] = self.batch_sentences
+        self.identity = canonical_json(identity)
         self.client = ChatClient(self.base_url, api_key, timeout, max_tries, backoff, max_backoff, concurrency,
                                  deadline, max_response_bytes)
         self._send_format = response_format is not None
@@ -101,15 +114,16 @@ class OpenAICompatible:
             body["response_format"] = self.response_format
         return body
 
-    def _complete(self, prompt: str, stop: threading.Event) -> str:
+    def _complete(self, prompt: str, stop: threading.Event) -> dict:
         with self.budget:
-            return self.client.complete(self._body(prompt), stop)
+            return self.client.complete_choice(self._body(prompt), stop)
 
-    def _request(self, key: str, prompt: str, stop: threading.Event) -> str:
+    def _ask(self, prompt: str, stop: threading.Event) -> dict:
+        """The first choice for ``prompt``, without ``response_format`` once a server refused it."""
         try:
-            content = self._complete(prompt, stop)
-        except ResponseTooLarge as exc:
-            return FailedResponse(str(exc))  # this answer's fault: recorded for its doc, not cached
+            return self._complete(prompt, stop)
+        except ResponseTooLarge:
+            raise
         except LLMRequestError as exc:
             if not (self._send_format and _rejects_response_format(exc)):
                 raise
@@ -117,19 +131,37 @@ class OpenAICompatible:
                 if self._send_format:
                     logger.warning("%s does not accept response_format; asking without it", self.base_url)
                 self._send_format = False
-            content = self._complete(prompt, stop)
-        if self.cache is not None:
-            self.cache.put(key, content, self.name)
-        return content
+            return self._complete(prompt, stop)
 
-    def _start(self, jobs: List[tuple], stop: threading.Event) -> Dict[str, Future]:
-        """Send ``(key, prompt)`` jobs from at most ``concurrency`` threads; a future per key.
+    def _request(self, pack: Pack, stop: threading.Event) -> list[str]:
+        """The answers to one request, one per member doc, each stored in the cache."""
+        try:
+            choice = self._ask(pack.prompt, stop)
+        except ResponseTooLarge as exc:
+            return [FailedResponse(str(exc))] * len(pack.keys)  # this answer's fault: not cached
+        content = choice["message"]["content"]
+        scores = None
+        if self.settings.get("logprobs"):
+            items, problem = event_items(content)
+            scores = None if problem else event_scores(content, choice.get("logprobs"), len(items))
+        answers = split_answer(pack, content, scores) if len(pack.keys) > 1 or scores else [content]
+        if self.cache is not None:
+            for key, answer in zip(pack.keys, answers):
+                self.cache.put(key, answer, self.name)
+        return answers
+
+    def _packs(self, jobs: List[tuple]) -> List[Pack]:
+        budget = (self._context_length or 10**9) - (self.settings.get("max_tokens") or ANSWER_TOKENS)
+        return make_packs(jobs, self.batch_sentences, budget, estimate_tokens)
+
+    def _start(self, packs: List[Pack], stop: threading.Event) -> Dict[str, Future]:
+        """Send the packs from at most ``concurrency`` threads; a future per member's key.
 
         Daemon threads, not a ThreadPoolExecutor: the interpreter joins an executor's threads at
         exit, so Ctrl-C would wait for every request on the wire (minutes with a slow model).
         """
-        futures = {key: Future() for key, _ in jobs}
-        queue = deque(jobs)
+        futures = {key: Future() for pack in packs for key in pack.keys}
+        queue = deque(packs)
         lock = threading.Lock()
 
         def work() -> None:
@@ -137,15 +169,19 @@ class OpenAICompatible:
                 with lock:
                     if not queue:
                         return
-                    key, prompt = queue.popleft()
-                future = futures[key]
-                future.set_running_or_notify_cancel()
+                    pack = queue.popleft()
+                for key in pack.keys:
+                    futures[key].set_running_or_notify_cancel()
                 try:
-                    future.set_result(self._request(key, prompt, stop))
+                    answers = self._request(pack, stop)
                 except BaseException as exc:  # handed to the waiting caller
-                    future.set_exception(exc)
+                    for key in pack.keys:
+                        futures[key].set_exception(exc)
+                else:
+                    for key, answer in zip(pack.keys, answers):
+                        futures[key].set_result(answer)
 
-        for _ in range(min(self.concurrency, len(jobs))):
+        for _ in range(min(self.concurrency, len(packs))):
             threading.Thread(target=work, name="eventcoder-llm", daemon=True).start()
         return futures
 
@@ -165,10 +201,10 @@ class OpenAICompatible:
                 if cached is not None:
                     known[key] = cached
                 else:
-                    jobs[key] = str(prompt)
+                    jobs[key] = prompt
             keyed.append(keys)
         stop = threading.Event()
-        pending = self._start(list(jobs.items()), stop)
+        pending = self._start(self._packs(list(jobs.items())), stop)
         try:
             for keys in keyed:
                 yield [known[key] if key in known else pending[key].result() for key in keys]

@@ -30,6 +30,8 @@ def make_openai_compatible(
     server_identity: Optional[str] = None,
     deadline: Optional[float] = None,
     max_response_bytes: int = 4_000_000,
+    batch_sentences: int = 1,
+    logprobs: bool = False,
 ) -> OpenAICompatible:
     """Chat completions at any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp, LM Studio).
 
@@ -49,11 +51,15 @@ def make_openai_compatible(
     served on a new port each run is the same model). deadline: seconds for a whole try, from
     sending to the last byte (default ``5 * timeout``). max_response_bytes: a longer answer is
     not read; its doc records the failure (``meta.llm.failed``) and the run goes on.
+    batch_sentences: the sentences of several docs sent in one request, up to this many, behind
+    one copy of the instructions (``client/packing.py``); 1 sends each prompt alone.
+    logprobs: ask for token log-probabilities and score each event with them
+    (``client/scoring.py``); the scores are stored with the answers in the cache.
     """
     return OpenAICompatible(
         name, base_url, api_key_env, temperature, max_tokens, timeout, max_tries, backoff, max_backoff,
         concurrency, context_length, response_format, cache, extra_body, request_slot(semaphore),
-        server_identity, deadline, max_response_bytes,
+        server_identity, deadline, max_response_bytes, batch_sentences, logprobs,
     )
 
 

@@ -83,8 +83,24 @@ def _sentencizer():
     return nlp
 
 
-def render_example(example: EventsExample, labels: Iterable[str]) -> Dict[str, str]:
-    """``{"sentences": numbered lines, "answer": JSON}`` for the prompt, events of ``labels`` only."""
+def _flat(event: dict, repeats: dict[str, bool]) -> dict:
+    """An answer item of Events.v2: roles as keys, a list for a repeating role."""
+    item = {key: event[key] for key in ("sentence", "type", "trigger", "modality")}
+    for arg in event["arguments"]:
+        role, text = arg["role"], arg["text"]
+        if repeats.get(role):
+            item.setdefault(role, []).append(text)
+        else:
+            item.setdefault(role, text)
+    return item
+
+
+def render_example(example: EventsExample, labels: Iterable[str], registry=None, hint=None) -> Dict[str, str]:
+    """``{"sentences": numbered lines, "answer": JSON}`` for the prompt, events of ``labels`` only.
+
+    With ``registry`` the answer is the flat one of Events.v2 (roles as keys), else v1's;
+    ``hint`` adds its text to each sentence line (Events.v2's trigger-word hints).
+    """
     doc = _sentencizer()(example.text)
     sentences = numbered_sentences(doc)
     wanted = set(labels)
@@ -103,4 +119,6 @@ def render_example(example: EventsExample, labels: Iterable[str]) -> Dict[str, s
                 "arguments": [{"role": a["role"], "text": a["text"]} for a in event.get("arguments", [])],
             }
         )
-    return {"sentences": sentence_lines(sentences), "answer": json.dumps({"events": events}, ensure_ascii=False)}
+    if registry is not None:
+        events = [_flat(e, {r.name: r.repeats for r in registry.types[e["type"]].roles}) for e in events]
+    return {"sentences": sentence_lines(sentences, hint), "answer": json.dumps({"events": events}, ensure_ascii=False)}

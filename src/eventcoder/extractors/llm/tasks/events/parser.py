@@ -87,18 +87,35 @@ def _sentence(value) -> int | None:
     return None
 
 
+#: Keys of an event item that are not roles (in the flat answer of Events.v2 roles are keys).
+EVENT_KEYS = frozenset({"type", "label", "event_type", "modality", "sentence", "trigger", "arguments", "score"})
+
+
+def _role_pairs(mapping: dict) -> list[dict]:
+    """``{"participant": ["A", "B"], "place": "Geneva"}`` -> ``[{"role", "text"}, ...]``."""
+    return [
+        {"role": role, "text": text}
+        for role, texts in mapping.items()
+        for text in (texts if isinstance(texts, list) else [texts])
+        if isinstance(text, (str, dict))
+    ]
+
+
 def normalise_item(item) -> dict | None:
-    """``{"type", "modality", "sentence", "trigger", "arguments": [{"role", "text"}]}`` or None."""
+    """``{"type", "modality", "sentence", "trigger", "arguments": [{"role", "text"}], "score"}``
+    or None. Roles may come as an ``arguments`` list, an ``arguments`` mapping, or keys of the
+    item itself (the flat answer); role names are matched case-insensitively."""
     if not isinstance(item, dict):
         return None
     arguments = item.get("arguments") or []
     if isinstance(arguments, dict):  # {"participant": ["A", "B"], "place": "Geneva"}
-        arguments = [
-            {"role": role, "text": text}
-            for role, texts in arguments.items()
-            for text in (texts if isinstance(texts, list) else [texts])
-        ]
+        arguments = _role_pairs(arguments)
+    flat = {key: value for key, value in item.items() if isinstance(key, str) and key.lower() not in EVENT_KEYS}
+    if flat and isinstance(arguments, list):
+        arguments = [*arguments, *_role_pairs(flat)]
+    score = item.get("score")
     return {
+        "score": float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) and 0 <= score <= 1 else None,
         "type": str(item.get("type") or item.get("label") or item.get("event_type") or "").strip(),
         "modality": str(item.get("modality") or "asserted").strip().lower(),
         "sentence": _sentence(item.get("sentence")),

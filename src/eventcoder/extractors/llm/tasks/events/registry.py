@@ -7,7 +7,10 @@ from spacy_llm.ty import ExamplesConfigType
 from spacy_llm.util import split_labels
 
 from eventcoder.core.errors import UserError
-from eventcoder.extractors.llm.response_schema import response_format
+from eventcoder.extractors.llm.response_schema import (
+    flat_response_format,
+    response_format,
+)
 from eventcoder.extractors.llm.tasks.events.examples import (
     DEFAULT_EXAMPLES,
     EventsExample,
@@ -18,6 +21,7 @@ from eventcoder.extractors.llm.tasks.events.sharding import (
     reduce_shards,
 )
 from eventcoder.extractors.llm.tasks.events.task import (
+    COMPACT_TEMPLATE,
     DEFAULT_TEMPLATE,
     MODALITY_DEFINITIONS,
     EventsTask,
@@ -42,6 +46,8 @@ def make_events_task(
     examples: ExamplesConfigType = None,
     modality_definitions: Optional[Dict[str, str]] = None,
     shard_mapper: Optional[Callable] = None,
+    similar_examples: ExamplesConfigType = None,
+    n_similar: int = 3,
 ) -> EventsTask:
     """Events of the registry's types (MEETING, STATEMENT, AGREEMENT, REFUSAL and plugins').
 
@@ -49,12 +55,15 @@ def make_events_task(
     events.v1.jinja for the variables). examples: gold records (e.g.
     ``eventcoder.GoldExamples.v1``); None means the examples shipped with eventcoder, ``[]``
     none. modality_definitions: replaces the guideline definitions per modality.
-    shard_mapper: default ``eventcoder.SentenceShardMapper.v1``.
+    shard_mapper: default ``eventcoder.SentenceShardMapper.v1``. similar_examples: a pool of
+    gold records (e.g. ``eventcoder.GoldExamples.v1`` of a train split) from which each request
+    also shows the ``n_similar`` most like its sentences (``similar.py``); default none.
     """
     raw = examples() if callable(examples) else examples
     if raw is None:
         raw = read_gold_examples(DEFAULT_EXAMPLES)
-    return EventsTask(
+    pool = similar_examples() if callable(similar_examples) else similar_examples
+    task = EventsTask(
         registry=get_registry(),
         labels=_labels(labels),
         template=template,
@@ -63,6 +72,28 @@ def make_events_task(
         shard_mapper=shard_mapper or make_sentence_shard_mapper(),
         shard_reducer=reduce_shards,
     )
+    task.use_similar_examples(list(pool or []), n_similar)
+    return task
+
+
+@registry.llm_tasks("eventcoder.Events.v2")
+def make_events_task_v2(
+    labels: Union[List[str], str] = [],
+    template: str = COMPACT_TEMPLATE,
+    examples: ExamplesConfigType = None,
+    modality_definitions: Optional[Dict[str, str]] = None,
+    shard_mapper: Optional[Callable] = None,
+    similar_examples: ExamplesConfigType = None,
+    n_similar: int = 3,
+) -> EventsTask:
+    """Events.v1 for small models and low cost: a compact prompt (events.v2.jinja) and the flat
+    answer (roles as keys of each event, ``eventcoder.EventsResponseFormat.v2``); the same
+    parameters. Answers of either shape are parsed by both versions."""
+    task = make_events_task(labels, template, examples, modality_definitions, shard_mapper)
+    task._flat = True
+    pool = similar_examples() if callable(similar_examples) else similar_examples
+    task.use_similar_examples(list(pool or []), n_similar)  # rendered flat, as the answers are
+    return task
 
 
 @registry.llm_misc("eventcoder.GoldExamples.v1")
@@ -83,3 +114,9 @@ def make_shard_mapper(
 def make_response_format(labels: Union[List[str], str] = []) -> Dict[str, Any]:
     """The ``response_format`` (structured outputs) for answers about ``labels`` (default all)."""
     return response_format(get_registry(), _labels(labels))
+
+
+@registry.llm_misc("eventcoder.EventsResponseFormat.v2")
+def make_flat_response_format(labels: Union[List[str], str] = []) -> Dict[str, Any]:
+    """The ``response_format`` of Events.v2's flat answers about ``labels`` (default all)."""
+    return flat_response_format(get_registry(), _labels(labels))

@@ -10,13 +10,15 @@ A text the model names may occur several times, so it is looked up where the mod
 
 Matching is exact first, then case-insensitive, then without surrounding quotes and final
 punctuation; whitespace may differ (prompts fold line breaks) and a match must not start or
-end inside a word. Offsets are snapped outward to whole tokens. Nothing the model says can
+end inside a word. An argument found nowhere is snapped to the most alike token span of the
+trigger's sentence when it is a near miss (:func:`near_miss`). Offsets are snapped outward to whole tokens. Nothing the model says can
 raise: unknown types and modalities, roles the type lacks, a non-repeating role given twice,
 texts not in the doc and duplicates are dropped, each with a reason and what the model said.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -32,6 +34,9 @@ from eventcoder.pipeline.tasks import snap_to_tokens
 RESULT_KEY = "eventcoder.llm"
 #: Items of one answer that are read; a model that loops lists thousands.
 MAX_ITEMS = 200
+#: How alike (difflib ratio) an argument text must be to a span of its sentence when it is not
+#: in the text as written.
+NEAR_MISS = 0.85
 #: Characters of JSON kept of what the model said for a dropped item.
 SAID_LIMIT = 500
 
@@ -121,6 +126,10 @@ def resolve(items: list, doc: Doc, sentences: list[Span], registry: Registry, la
         if item["modality"] not in MODALITIES:
             drop(f"unknown modality {item['modality']!r}", raw)
             continue
+        item["trigger"] = _without_type_name(item["trigger"], registry)
+        if (item["trigger"] or "").strip().lower() in NOT_TRIGGERS:
+            drop("not an event (guidelines: \"according to\")", raw)
+            continue
         trigger = _place_trigger(doc, sentences, item, etype.name, taken)
         if trigger is None:
             drop("trigger not in the text" if item["trigger"] else "no trigger", raw)
@@ -149,10 +158,22 @@ def resolve(items: list, doc: Doc, sentences: list[Span], registry: Registry, la
                 drop(f"role {role.name!r} of {etype.name} does not repeat", said)
             else:
                 arguments.append(placed)
-        result.events.append(
-            {"label": etype.name, "modality": item["modality"], "trigger": _mention(trigger), "arguments": arguments}
-        )
+        event = {"label": etype.name, "modality": item["modality"], "trigger": _mention(trigger), "arguments": arguments}
+        if item.get("score") is not None:  # the model's own confidence (client/scoring.py)
+            event["score"] = item["score"]
+        result.events.append(event)
     return result
+
+
+#: Words the guidelines name as never events, which small models still propose.
+NOT_TRIGGERS = frozenset({"according", "according to"})
+
+
+def _without_type_name(text: str, registry: Registry) -> str:
+    """A small model copies the prompt's hints ("said STATEMENT"): the trigger without that
+    upper-case type name (a lower-case "agreement" is text, and stays)."""
+    head, _, last = (text or "").rpartition(" ")
+    return head if head.strip() and last in registry.types else text
 
 
 def _place_trigger(doc, sentences, item, label, taken) -> Span | None:
@@ -172,8 +193,29 @@ def _place_trigger(doc, sentences, item, label, taken) -> Span | None:
     return (free or chosen)[0]
 
 
+def near_miss(sent: Span, text: str, threshold: float = NEAR_MISS) -> Span | None:
+    """The token span of ``sent`` most like ``text`` (a small model's slip: "Ministers of Chile"
+    for "Ministers from Chile"), when it is alike enough: difflib's ratio of the lower-cased
+    texts at least ``threshold``, and about as many tokens."""
+    wanted = " ".join(text.lower().split())
+    n = len(text.split())
+    if not wanted or n > 30:
+        return None
+    best, best_ratio = None, threshold
+    for size in range(max(1, n - 2), n + 3):
+        for start in range(sent.start, sent.end - size + 1):
+            span = sent.doc[start : start + size]
+            ratio = difflib.SequenceMatcher(None, wanted, " ".join(span.text.lower().split())).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = span, ratio
+    return best
+
+
 def _place_argument(doc, sentences, text, trigger: Span, sentence: int | None) -> Span | None:
     found = _occurrences(doc, text)
+    if not found and sentence is not None:  # not in the text as written: a near miss in its sentence
+        close = near_miss(sentences[sentence], text)
+        return close
     if sentence is not None:
         sent = sentences[sentence]
         inside = [span for span in found if sent.start <= span.start and span.end <= sent.end]

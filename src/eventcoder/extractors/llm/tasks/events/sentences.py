@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from spacy.tokens import Doc, Span
 
 
@@ -14,6 +16,11 @@ def numbered_sentences(doc: Doc) -> list[Span]:
     return [sent for sent in sentences if sent.text.strip()]
 
 
-def sentence_lines(sentences: list[Span]) -> str:
-    """``[0] First sentence.`` lines, inner line breaks folded to spaces."""
-    return "\n".join(f"[{i}] {' '.join(sent.text.split())}" for i, sent in enumerate(sentences))
+def sentence_texts(sentences: list[Span], hint: Callable[[Span], str] | None = None) -> list[str]:
+    """Each sentence's text, inner line breaks folded to spaces, and its ``hint`` if any."""
+    return [" ".join(sent.text.split()) + (hint(sent) if hint else "") for sent in sentences]
+
+
+def sentence_lines(sentences: list[Span], hint: Callable[[Span], str] | None = None) -> str:
+    """``[0] First sentence.`` lines (see :func:`sentence_texts`)."""
+    return "\n".join(f"[{i}] {text}" for i, text in enumerate(sentence_texts(sentences, hint)))

@@ -11,7 +11,7 @@ the reason. (Plain data, not Span objects: ``doc._`` and the user data must stay
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -19,7 +19,9 @@ from spacy.training import Example
 from spacy_llm.tasks.builtin_task import BuiltinTask
 
 from eventcoder.core.vocabulary import MODALITIES, Registry
+from eventcoder.extractors.llm.prompts import PackablePrompt, split_prompt
 from eventcoder.extractors.llm.responses import FailedResponse, clip
+from eventcoder.extractors.llm.routing import TriggerLexicon
 from eventcoder.extractors.llm.tasks.events.examples import (
     EventsExample,
     render_example,
@@ -29,9 +31,15 @@ from eventcoder.extractors.llm.tasks.events.resolve import RESULT_KEY, resolve
 from eventcoder.extractors.llm.tasks.events.sentences import (
     numbered_sentences,
     sentence_lines,
+    sentence_texts,
 )
+from eventcoder.extractors.llm.tasks.events.similar import SimilarExamples
 
 DEFAULT_TEMPLATE = (Path(__file__).parent / "events.v1.jinja").read_text(encoding="utf-8")
+#: The template of Events.v2: compact, for small models, answers in the flat format.
+COMPACT_TEMPLATE = (Path(__file__).parent / "events.v2.jinja").read_text(encoding="utf-8")
+#: Where the document part of a prompt starts, in both templates.
+DOCUMENT_MARK = "\nDOCUMENT\n"
 
 #: From docs/guidelines.md, "Modality".
 MODALITY_DEFINITIONS = {
@@ -58,6 +66,7 @@ class EventsTask(BuiltinTask):
         modality_definitions: Dict[str, str],
         shard_mapper: Callable,
         shard_reducer: Callable,
+        flat: bool = False,
     ):
         super().__init__(
             parse_responses=_parse_responses,
@@ -71,6 +80,23 @@ class EventsTask(BuiltinTask):
         self._labels = labels
         self._modality_definitions = modality_definitions
         self._label_definitions: Dict[str, str] = {}
+        self._flat = flat  # Events.v2: examples answer with roles as keys
+        self._lexicon = TriggerLexicon.from_registry(registry)
+        self._similar: SimilarExamples | None = None
+
+    def use_similar_examples(self, pool: List[Dict[str, Any]], k: int) -> None:
+        """Also show each request the ``k`` records of ``pool`` most like its sentences
+        (``similar.py``), after the fixed examples."""
+        def rendered(record: Dict[str, Any]) -> str:
+            example = render_example(EventsExample(**record), self._labels, self._registry if self._flat else None,
+                                     self._hint)
+            return f"{example['sentences']}\nAnswer: {example['answer']}"
+
+        self._similar = SimilarExamples(pool, k, rendered) if pool and k > 0 else None
+
+    def _similar_block(self, lines) -> str:
+        block = self._similar.block(lines) if self._similar else ""
+        return "\n\nEXAMPLES" + block if block and not self._prompt_examples else block
 
     @property
     def labels(self) -> tuple:
@@ -125,9 +151,37 @@ class EventsTask(BuiltinTask):
         return {
             "types": self._types(),
             "modalities": [(name, self._modality_definitions.get(name, "")) for name in MODALITIES],
-            "examples": [render_example(eg, self._labels) for eg in self._prompt_examples],
-            "sentences": sentence_lines(numbered_sentences(shard)),
+            "examples": [render_example(eg, self._labels, self._registry if self._flat else None, self._hint)
+                         for eg in self._prompt_examples],
+            "sentences": sentence_lines(numbered_sentences(shard), self._hint),
         }
+
+    def _hint(self, sentence) -> str:
+        """Events.v2: the sentence's trigger words and their usual types, as candidates."""
+        if not self._flat:
+            return ""
+        found = [(word, label) for word, label in self._lexicon.hints(sentence) if label in self._labels]
+        return f" (candidates: {', '.join(f'{word} {label}' for word, label in found)})" if found else ""
+
+    def generate_prompts(
+        self, docs: Iterable[Doc], context_length: Optional[int] = None
+    ) -> Iterable[Tuple[Iterable[Any], Iterable[Doc]]]:
+        """spacy-llm's prompts, each a :class:`PackablePrompt` where the template allows:
+        a client may then send several docs' sentences in one request."""
+        for prompts, shards in super().generate_prompts(docs, context_length):
+            yield [
+                self._with_similar(split_prompt(prompt, sentence_texts(numbered_sentences(shard), self._hint), DOCUMENT_MARK))
+                for prompt, shard in zip(prompts, shards)
+            ], shards
+
+    def _with_similar(self, prompt):
+        """``prompt`` with the examples chosen for its sentences before its document part."""
+        if self._similar is None or not isinstance(prompt, PackablePrompt):
+            return prompt
+        at = len(prompt.prefix) - len(DOCUMENT_MARK)
+        if prompt.prefix[:at].endswith("\n"):  # the blank line before DOCUMENT stays there
+            at -= 1
+        return PackablePrompt(prompt.prefix, list(prompt.lines), prompt.suffix, self._similar_block, at)
 
     def parse_responses(self, shards: Iterable[Iterable[Doc]], responses: Iterable[Iterable[str]]) -> Iterable[Doc]:
         """One doc per input doc, its shards' results merged (see ``sharding.reduce_shards``)."""
@@ -148,7 +202,7 @@ class EventsTask(BuiltinTask):
 
     @property
     def _cfg_keys(self) -> List[str]:
-        return ["_labels", "_template", "_modality_definitions", "_label_definitions"]
+        return ["_labels", "_template", "_modality_definitions", "_label_definitions", "_flat"]
 
 
 def _parse_responses(
