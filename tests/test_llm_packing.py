@@ -22,7 +22,8 @@ MARK = "\nDOCUMENT\n"
 def run(server, tmp_path, name: str, **llm) -> list[dict]:
     out = tmp_path / f"{name}.jsonl"
     options = {"base_url": server.base_url, "model": "test", "cache": str(tmp_path / f"{name}.sqlite3"), **llm}
-    extract([str(SEEDS)], str(out), ExtractConfig(extractors=("llm",), options={"llm": options}))
+    # Every unit a task (no boilerplate left out after the model saw it): one request per unit.
+    extract([str(SEEDS)], str(out), ExtractConfig(extractors=("llm",), options={"llm": options}, skip_boilerplate=False))
     return read_jsonl(out)
 
 
