@@ -35,6 +35,33 @@ def rules(registry, nlp):
     return build_extractors(["rules"], ExtractorContext(registry, nlp))[0]
 
 
+@pytest.fixture
+def plugin_site(tmp_path, monkeypatch):
+    """A folder on this process's sys.path whose plugins (example_plugin.install_plugin) the
+    registry loads for this one test: the in-process twin of ``run_script(env=PYTHONPATH)``.
+
+    Afterwards the session's registry is back, the very object the ``registry`` fixture holds
+    (tests patch it and expect the code's own get_registry() to see the patch).
+    """
+    from eventcoder import plugins
+
+    original = plugins.get_registry()
+    modules = set(sys.modules)
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    plugins.reset()
+    yield site
+    for name in set(sys.modules) - modules:
+        if name.startswith("eventcoder_"):  # the plugin modules of the test
+            del sys.modules[name]
+    with pytest.MonkeyPatch.context() as patch:  # re-prime get_registry's cache with the original
+        patch.setattr(plugins, "make_plugin_manager", lambda errors: None)
+        patch.setattr(plugins, "build_registry", lambda pm, errors: original)
+        plugins.reset()
+        assert plugins.get_registry() is original
+
+
 def run_script(*args: str, input: str | None = None, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run ``python -m eventcoder`` in a fresh interpreter: for what only a new process shows
     (installed entry points, environment read at start-up, the console script itself)."""

@@ -158,34 +158,42 @@ def test_two_processes_give_identical_output(tmp_path):
     assert one.read_bytes() == two.read_bytes()
 
 
-def test_progress_bar_shows_on_a_terminal(tmp_path):
-    """With stderr on a pseudo-terminal the run draws a progress bar."""
+def test_progress_bar_shows_on_a_terminal(tmp_path, monkeypatch):
+    """With stderr on a pseudo-terminal the run draws a progress bar (in this process: the
+    check is what the command writes to a terminal, not how a new interpreter starts)."""
     import os
     import pty
-    import subprocess
     import sys
+    import threading
+
+    from eventcoder.cli import main
 
     out = tmp_path / "out.jsonl"
     primary, secondary = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "eventcoder", "extract", str(SEEDS), "-o", str(out)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=secondary, cwd=ROOT,
-        env={**os.environ, "COLUMNS": "120", "TERM": "xterm"},
-    )
-    os.close(secondary)
     chunks = []
-    while True:
-        try:
-            data = os.read(primary, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    assert proc.wait(timeout=120) == 0
+
+    def read_screen():  # drain the terminal as the run writes, so a full buffer never blocks it
+        while True:
+            try:
+                data = os.read(primary, 4096)
+            except OSError:  # the terminal's other end closed
+                break
+            if not data:
+                break
+            chunks.append(data)
+
+    reader = threading.Thread(target=read_screen, daemon=True)
+    reader.start()
+    with open(secondary, "w", encoding="utf-8") as terminal, monkeypatch.context() as patch:
+        patch.setenv("COLUMNS", "120")
+        patch.setenv("TERM", "xterm")
+        patch.setattr(sys, "stderr", terminal)
+        main(["extract", str(SEEDS), "-o", str(out)])  # returns on success: no SystemExit
+    reader.join(timeout=30)
     os.close(primary)
     screen = b"".join(chunks).decode("utf-8", "replace")
     assert "extract" in screen and "docs" in screen and "\x1b[" in screen  # drawn with terminal codes
+    assert out.exists()
 
 
 def test_the_summary_counts_in_the_right_number(tmp_path):

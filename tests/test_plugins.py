@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import read_jsonl, run_script
+from conftest import read_jsonl, run_cli, run_script
 from example_plugin import install_plugin, readme_plugin_source
 
 from eventcoder.core.vocabulary import ArgumentKind, EventType, Role
@@ -137,12 +137,12 @@ def test_the_readme_plugin_takes_its_option_locally_and_on_dask(tmp_path):
         ("riots.lemma=x", "-O riots.*: unknown extractor 'riots'"),
     ],
 )
-def test_a_bad_extractor_option_is_one_line_and_exit_2(tmp_path, option, message):
-    site = install_plugin(tmp_path / "site", "eventcoder_protest", readme_plugin_source())
+def test_a_bad_extractor_option_is_one_line_and_exit_2(plugin_site, tmp_path, option, message):
+    install_plugin(plugin_site, "eventcoder_protest", readme_plugin_source())
     news = tmp_path / "news.txt"
     news.write_text("Thousands protested.", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = run_script("extract", str(news), "-o", str(out), "--extractor", "protests", "-O", option, env=_env(site))
+    result = run_cli("extract", str(news), "-o", str(out), "--extractor", "protests", "-O", option)
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"eventcoder: {message}")
@@ -157,24 +157,28 @@ def test_a_bad_extractor_option_is_one_line_and_exit_2(tmp_path, option, message
         (UNKNOWN_KIND, "unknown argument kind 'CROWD'"),
     ],
 )
-def test_broken_plugin_is_named_and_others_still_load(tmp_path, source, message):
-    site = install_plugin(tmp_path / "site", "eventcoder_broken", source)
-    install_plugin(site, "eventcoder_protest", readme_plugin_source())
-    result = run_script("plugins", "--json", env=_env(site))
+def test_broken_plugin_is_named_and_others_still_load(plugin_site, source, message):
+    install_plugin(plugin_site, "eventcoder_broken", source)
+    install_plugin(plugin_site, "eventcoder_protest", readme_plugin_source())
+    result = run_cli("plugins", "--json")
     assert result.returncode == 0, result.stderr
     listed = json.loads(result.stdout)
     (error,) = listed["errors"]
     assert error["name"] == "eventcoder_broken" and message in error["error"]
     assert any(p["name"] == "eventcoder_protest" for p in listed["plugins"])
-    types = run_script("types", "--json", env=_env(site))
+    types = run_cli("types", "--json")
     assert "eventcoder_broken" in types.stderr  # every command names the skipped plugin
     assert {t["name"] for t in json.loads(types.stdout)} == {"MEETING", "STATEMENT", "AGREEMENT", "REFUSAL", "PROTEST"}
 
 
-def test_env_var_blocks_outside_plugins(tmp_path):
-    site = install_plugin(tmp_path / "site", "eventcoder_protest", readme_plugin_source())
+def test_env_var_blocks_outside_plugins(plugin_site, monkeypatch):
+    from eventcoder.plugins import DISABLE_ENV, reset
+
+    install_plugin(plugin_site, "eventcoder_protest", readme_plugin_source())
     for value, present in (("1", False), ("eventcoder_protest", False), ("someone_else", True)):
-        result = run_script("types", "--json", env={**_env(site), "EVENTCODER_DISABLE_PLUGINS": value})
+        monkeypatch.setenv(DISABLE_ENV, value)
+        reset()  # the variable is read when the registry is built, as at a process's start
+        result = run_cli("types", "--json")
         assert ("PROTEST" in {t["name"] for t in json.loads(result.stdout)}) is present
 
 

@@ -7,6 +7,7 @@ steps: enough to overfit them, so extraction has events to lay out and validate)
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -29,13 +30,36 @@ def small_gold(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def trained(small_gold, tmp_path_factory):
+def training_run(small_gold, tmp_path_factory):
+    """The module's one training, its output captured (so not a terminal, as in a redirected log)."""
     train, dev = small_gold
     output = tmp_path_factory.mktemp("model") / "events"
     result = run_cli("train", str(train), "--dev", str(dev), "-o", str(output), "--max-steps", str(STEPS))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "--extractor model --model-path" in result.stderr
-    return output
+    return output, result
+
+
+@pytest.fixture(scope="module")
+def trained(training_run):
+    return training_run[0]
+
+
+def test_redirected_training_prints_one_plain_line_per_evaluation(training_run):
+    from eventcoder.learn.config import EVAL_FREQUENCY
+
+    _, result = training_run
+    printed = result.stdout + result.stderr
+    assert "\x1b" not in printed  # no colour codes
+    assert "LOSS" not in printed and "EVENTS_TRI" not in printed and "===" not in printed  # no spaCy table
+    assert "\u2139" not in printed and "\u2714" not in printed  # nor wasabi's info and success icons
+    progress = [line for line in result.stderr.splitlines() if line.startswith("step ")]
+    evaluations = [0, *range(min(EVAL_FREQUENCY, STEPS), STEPS + 1, min(EVAL_FREQUENCY, STEPS))]
+    assert [int(line.split(",")[0].removeprefix("step ")) for line in progress] == evaluations
+    line = re.compile(r"step \d+, epoch \d+: loss events_tok2vec [\d.]+, event_triggers [\d.]+, event_arguments [\d.]+,"
+                      r" event_roles [\d.]+; dev trigger F1 [\d.]+, argument F1 [\d.]+, irrealis F1 [\d.]+; score [\d.]+")
+    assert all(line.match(text) for text in progress), progress
+    assert "(best so far)" in progress[0]
 
 
 def test_trained_model_extracts_schema_valid_tasks(trained, small_gold, tmp_path):

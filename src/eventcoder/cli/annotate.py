@@ -24,6 +24,7 @@ from eventcoder.cli.app import (
     say,
     split_names,
 )
+from eventcoder.cli.shared_options import REVIEW_BATCH_SIZE, BatchSize, Db, SpacyModel
 from eventcoder.core.plural import count
 
 
@@ -34,7 +35,7 @@ def export(
     answers: str = typer.Option("accept", "--answers", help="Answers to export, comma-separated: accept, reject, ignore."),
     merge: Merge = typer.Option("latest", "--merge", help="Several answers for one text: first, latest (by _timestamp), or strict (disagreements are errors)."),
     fmt: ExportFormat | None = typer.Option(None, "--format", help="jsonl or spacy (default: spacy for a .spacy OUTPUT, else jsonl)."),
-    db: str | None = typer.Option(None, "--db", help="Review database to read INPUT from when it is not a file (default: ./eventcoder.db)."),
+    db: Db = None,
 ) -> None:
     """Turn Prodigy answers into gold: events rebuilt from the spans and relations annotators left.
 
@@ -73,7 +74,7 @@ def agreement(
     answers_file: str = typer.Argument(..., metavar="ANSWERS", help="Prodigy answers of several annotators: the output of prodigy db-out DATASET, or a dataset of the review database."),
     answers: str = typer.Option("accept", "--answers", help="Answers to compare, comma-separated: accept, reject, ignore."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
-    db: str | None = typer.Option(None, "--db", help="Review database to read ANSWERS from when it is not a file (default: ./eventcoder.db)."),
+    db: Db = None,
 ) -> None:
     """Trigger and argument agreement (F1) between annotators, per pair and event type.
 
@@ -101,11 +102,11 @@ def review(
     source: str = typer.Argument(..., metavar="INPUT", help="News (.txt files, a folder, .jsonl(.gz) with a text field) or a JSONL file of tasks (eventcoder extract)."),
     dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset the answers go to."),
     annotator: str | None = typer.Option(None, "--annotator", help="Who answers (default: your user name); the session is DATASET-ANNOTATOR."),
-    db: str | None = typer.Option(None, "--db", help="SQLite database of answers, created when missing (default: ./eventcoder.db)."),
+    db: Db = None,
     extractor: str = typer.Option("rules", "--extractor", "-e", help="News only: extractor name(s), comma-separated."),
     unit: Unit = typer.Option("paragraph", "--unit", help="News only: one task per doc, paragraph or sentence."),
-    spacy_model: str | None = typer.Option(None, "--spacy-model", help="News only: spaCy pipeline (package or path)."),
-    batch_size: int = typer.Option(10, "--batch-size", min=1, help="News only: units parsed per batch."),
+    spacy_model: SpacyModel = None,
+    batch_size: BatchSize = REVIEW_BATCH_SIZE,
     option: list[str] | None = typer.Option(None, "-O", "--option", metavar="NAME.FIELD=VALUE", help="News only: " + OPTION_HELP),
     skip_boilerplate: bool = typer.Option(True, "--skip-boilerplate/--no-skip-boilerplate", help="News only: " + BOILERPLATE_HELP),
     min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0, help="Leave out proposals whose score (the probability a reviewer keeps them) is below this; news or a file of tasks."),
@@ -148,9 +149,9 @@ def review(
 def db_in(
     dataset: str = typer.Argument(..., help="Dataset to add the answers to."),
     input_file: str = typer.Argument(..., metavar="FILE", help="Prodigy db-out JSONL, or gold JSONL (eventcoder export); - for stdin."),
-    db: str | None = typer.Option(None, "--db", help="SQLite database of answers, created when missing (default: ./eventcoder.db)."),
+    db: Db = None,
     annotator: str | None = typer.Option(None, "--annotator", help="Annotator of lines that name none (default: your user name)."),
-    spacy_model: str | None = typer.Option(None, "--spacy-model", help="spaCy pipeline whose tokenizer lays gold events out as spans."),
+    spacy_model: SpacyModel = None,
 ) -> None:
     """Import answers into DATASET of the review database: a Prodigy db-out file or gold JSONL.
 

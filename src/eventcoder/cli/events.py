@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from eventcoder.cli.app import answer_kinds_option, app, registry_with_warnings, say
+from eventcoder.cli.shared_options import SpacyModel
 
 
 @app.command()
@@ -14,7 +15,7 @@ def events(
     fmt: str = typer.Option("plover", "--format", "-f", help="plover (JSONL), cameo (JSONL), csv (one row per source-target pair), or tasks (the input tasks with name/code/sector on each ACTOR span, for review)."),
     all_modalities: bool = typer.Option(False, "--all-modalities", help="Keep negated and hypothetical events too (with their modality)."),
     answers: str = typer.Option("accept", "--answers", help="Which answers of an answers file to use.", callback=answer_kinds_option),
-    spacy_model: str | None = typer.Option(None, "--spacy-model", help="spaCy pipeline for names, parse and dates."),
+    spacy_model: SpacyModel = None,
 ) -> None:
     """Turn events into event data: actors named (pronouns and titles resolved within the
     document) and coded (country or IGO/NGO, sector), each event dated and mapped to PLOVER

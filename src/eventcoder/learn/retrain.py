@@ -109,15 +109,12 @@ def resume_config(config_path: Path, last: Path) -> None:
 
 def _train(gold: Path, dev: str, output: Path, registry: Registry, last: Path | None, settings: dict) -> None:
     """``eventcoder train`` into ``output``, from the weights of ``last`` when given."""
-    from spacy.cli.train import train as spacy_train
-
-    from eventcoder.learn.train import prepare
+    from eventcoder.learn.train import prepare, run_spacy_training
 
     files = prepare(str(gold), dev, output, registry, **settings)
     if last is not None:
         resume_config(files.config, last)
-    spacy_train(files.config, files.output, use_gpu=-1,
-                overrides={"paths.train": str(files.train), "paths.dev": str(files.dev)})
+    run_spacy_training(files)
 
 
 def _sibling(model: Path, suffix: str) -> Path:

@@ -13,8 +13,10 @@ extractor loads it from ``--model-path OUT``.
 
 from __future__ import annotations
 
+import io
 import json
 import random
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,14 +111,42 @@ def train(gold: str, dev: str, output: str | Path, registry: Registry, *, overwr
 
     With ``overwrite`` false an ``output`` that holds an earlier training's files is refused.
     """
-    from spacy.cli.train import train as spacy_train
-
     if not overwrite:
         refuse_trained_output(output)
     files = prepare(gold, dev, output, registry, **settings)
-    spacy_train(files.config, files.output, use_gpu=-1,
-                overrides={"paths.train": str(files.train), "paths.dev": str(files.dev)})
+    run_spacy_training(files)
     return files
+
+
+def on_terminal() -> bool:
+    """Whether both of spaCy's streams are a terminal: its table goes to stdout, its bar to stderr."""
+    return sys.stdout.isatty() and sys.stderr.isatty()
+
+
+def run_spacy_training(files: TrainFiles) -> None:
+    """spaCy's training loop over ``files``, on the CPU.
+
+    On a terminal spaCy prints as ``spacy train`` does (its table, colours, progress bar).
+    Otherwise nothing of spaCy's own printing runs: one plain line per evaluation goes to
+    stderr (``learn/train_log.py``) and the log stays readable when redirected.
+    """
+    overrides = {"paths.train": str(files.train), "paths.dev": str(files.dev)}
+    if on_terminal():
+        from spacy.cli.train import train as spacy_train
+
+        spacy_train(files.config, files.output, use_gpu=-1, overrides=overrides)
+        return
+    from spacy import util
+    from spacy.training.initialize import init_nlp
+    from spacy.training.loop import train as train_nlp
+
+    from eventcoder.learn.train_log import PLAIN_LOGGER
+
+    config = util.load_config(files.config, overrides={**overrides, "training.logger": {"@loggers": PLAIN_LOGGER}},
+                              interpolate=False)
+    nlp = init_nlp(config, use_gpu=-1)
+    # spaCy's pretty notes (pipeline names, learn rate, "Saved pipeline") go nowhere.
+    train_nlp(nlp, files.output, use_gpu=-1, stdout=io.StringIO(), stderr=sys.stderr)
 
 
 def best_dev_trigger_f1(files: TrainFiles) -> float | None:
