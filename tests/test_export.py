@@ -125,7 +125,7 @@ def test_export_to_spacy_docbin(answers_file, tmp_path):
     assert [(s.text, s.label_) for s in doc.spans["events"]] == [("met", "MEETING"), ("said", "STATEMENT"), ("will not send", "REFUSAL")]
     arguments = {(s.text, s.label_) for s in doc.spans["arguments"]}
     assert {("Wednesday", "TIME"), ("Moscow", "PLACE"), ("Minsk will not send any officials", "CONTENT")} <= arguments
-    assert [(e["label"], e["modality"]) for e in doc.user_data["events"]] == [(l, m) for l, _, m, _ in ALICE_T1]
+    assert [(e["label"], e["modality"]) for e in doc.user_data["events"]] == [(label, m) for label, _, m, _ in ALICE_T1]
     assert doc.user_data["meta"]["doc"] == "n1"
 
 

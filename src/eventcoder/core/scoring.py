@@ -160,11 +160,11 @@ def report(scores: Scores, registry: Registry) -> dict:
         etype = registry.types.get(label)
         known = [r.name for r in etype.roles] if etype else []
         roles = [r for r in known if (label, r) in scores.roles]
-        roles += sorted(r for l, r in scores.roles if l == label and r not in known)
+        roles += sorted(r for lab, r in scores.roles if lab == label and r not in known)
         if roles:
             per_role[label] = {role: scores.roles[label, role].as_dict() for role in roles}
-    present = [l for l in labels if sum(vars(scores.triggers.get(l, Counts())).values())]
-    macro = sum(per_type[l]["triggers"]["f1"] for l in present) / len(present) if present else 0.0
+    present = [lab for lab in labels if sum(vars(scores.triggers.get(lab, Counts())).values())]
+    macro = sum(per_type[lab]["triggers"]["f1"] for lab in present) / len(present) if present else 0.0
     return {
         "documents": scores.documents,
         "triggers": _or_na(_total(scores.triggers, labels).as_dict()),
