@@ -8,11 +8,10 @@ reported as ``FILE:LINE``.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from eventcoder.core.errors import InputError
-from eventcoder.core.reading import STDIN, iter_lines, open_binary, parse_json_line
+from eventcoder.core.reading import Skipping, read_json_objects
 from eventcoder.pipeline.hashing import input_hash
 
 ANSWERS = ("accept", "reject", "ignore")
@@ -26,20 +25,13 @@ class Answer(NamedTuple):
     task: dict
 
 
-def read_answers(path: str) -> Iterator[Answer]:
-    """The answers in a ``db-out`` JSONL file (``-``: stdin), lazily."""
-    if path != STDIN and not Path(path).is_file():
-        raise InputError(path, 0, "no such file")
-    name = "<stdin>" if path == STDIN else path
-    handle = open_binary(path)  # stdin, gzip or plain
-    try:
-        for number, raw in iter_lines(handle, name):
-            task = parse_json_line(raw, name, number)
-            if task is not None:
-                yield Answer(name, number, task)
-    finally:
-        if path != STDIN:
-            handle.close()
+def read_answers(path: str, skipping: Skipping | None = None) -> Iterator[Answer]:
+    """The answers in a ``db-out`` JSONL file (``-``: stdin, gzip too), lazily.
+
+    ``skipping`` (``--skip-invalid``): unreadable lines skipped, lone surrogates replaced.
+    """
+    for number, task in read_json_objects(path, skipping):
+        yield Answer("<stdin>" if path == "-" else path, number, task)
 
 
 def answers_of(items: Iterable[Answer | dict], source: str = "<answers>") -> Iterator[Answer]:

@@ -10,6 +10,7 @@ from rich.table import Table
 from eventcoder.annotation.ordering import DEFAULT_BUFFER
 from eventcoder.cli.app import (
     OPTION_HELP,
+    SKIP_INVALID_HELP,
     ExcludeBy,
     ExportFormat,
     Merge,
@@ -21,6 +22,7 @@ from eventcoder.cli.app import (
     out,
     registry_with_warnings,
     say,
+    skipping_option,
     split_names,
 )
 from eventcoder.core.plural import count
@@ -34,6 +36,7 @@ def export(
     merge: Merge = typer.Option("latest", "--merge", help="Several answers for one text: first, latest (by _timestamp), or strict (disagreements are errors)."),
     fmt: ExportFormat | None = typer.Option(None, "--format", help="jsonl or spacy (default: spacy for a .spacy OUTPUT, else jsonl)."),
     db: str | None = typer.Option(None, "--db", help="Review database to read INPUT from when it is not a file (default: ./eventcoder.db)."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_INVALID_HELP),
 ) -> None:
     """Turn Prodigy answers into gold: events rebuilt from the spans and relations annotators left.
 
@@ -44,13 +47,15 @@ def export(
     from eventcoder.annotation.export import export as run_export
 
     dataset = dataset_name(input_file, db)
+    skipping = skipping_option(skip_invalid)
     if dataset is not None:
         stats = export_dataset(db, dataset, output, registry_with_warnings(), keep=answer_kinds_option(answers), merge=merge, fmt=fmt)
     else:
-        stats = run_export(input_file, output, registry_with_warnings(), keep=answer_kinds_option(answers), merge=merge, fmt=fmt)
+        stats = run_export(input_file, output, registry_with_warnings(), keep=answer_kinds_option(answers), merge=merge, fmt=fmt,
+                           skipping=skipping)
     left_out = ", ".join(f"{n} {kind}" for kind, n in sorted(stats.left_out.items()))
     say(f"{count(stats.answers, 'answer')} -> {count(stats.records, 'gold record')} ({count(stats.events, 'event')}) in {output}"
-        + (f"; left out: {left_out}" if left_out else ""))
+        + (f"; left out: {left_out}" if left_out else "") + (skipping.summary() if skipping else ""))
 
 
 def _agreement_table(result: dict) -> Table:
@@ -73,6 +78,7 @@ def agreement(
     answers: str = typer.Option("accept", "--answers", help="Answers to compare, comma-separated: accept, reject, ignore."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     db: str | None = typer.Option(None, "--db", help="Review database to read ANSWERS from when it is not a file (default: ./eventcoder.db)."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_INVALID_HELP),
 ) -> None:
     """Trigger and argument agreement (F1) between annotators, per pair and event type.
 
@@ -85,10 +91,13 @@ def agreement(
     from eventcoder.annotation.store import DEFAULT_DB, dataset_answers
 
     dataset = dataset_name(answers_file, db)
+    skipping = skipping_option(skip_invalid)
     if dataset is not None:
         result = run_agreement(dataset_answers(db or DEFAULT_DB, dataset), registry_with_warnings(), keep=answer_kinds_option(answers))
     else:
-        result = agreement_file(answers_file, registry_with_warnings(), keep=answer_kinds_option(answers))
+        result = agreement_file(answers_file, registry_with_warnings(), keep=answer_kinds_option(answers), skipping=skipping)
+    if skipping and skipping.summary():
+        say(f"{answers_file}: {skipping.summary()[2:]}")
     if as_json:
         print(json.dumps(result, indent=2))
     else:
@@ -147,6 +156,7 @@ def db_in(
     db: str | None = typer.Option(None, "--db", help="SQLite database of answers, created when missing (default: ./eventcoder.db)."),
     annotator: str | None = typer.Option(None, "--annotator", help="Annotator of lines that name none (default: your user name)."),
     spacy_model: str | None = typer.Option(None, "--spacy-model", help="spaCy pipeline whose tokenizer lays gold events out as spans."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_INVALID_HELP),
 ) -> None:
     """Import answers into DATASET of the review database: a Prodigy db-out file or gold JSONL.
 
@@ -159,7 +169,9 @@ def db_in(
 
     registry = registry_with_warnings()
     # Read and check everything first, so a refused input leaves no database behind.
-    answers, stats = read_for_import(input_file, dataset, registry, annotator or default_annotator(), spacy_model)
+    skipping = skipping_option(skip_invalid)
+    answers, stats = read_for_import(input_file, dataset, registry, annotator or default_annotator(), spacy_model, skipping)
     with AnswerStore(db or DEFAULT_DB) as store:
         store.add_many(dataset, answers)
-    say(f"{count(stats.answers + stats.gold, 'answer')} ({stats.gold} from gold) -> dataset {dataset!r} in {db or DEFAULT_DB}")
+    say(f"{count(stats.answers + stats.gold, 'answer')} ({stats.gold} from gold) -> dataset {dataset!r} in {db or DEFAULT_DB}"
+        + (skipping.summary() if skipping else ""))

@@ -18,6 +18,7 @@ from eventcoder.cli.app import (
 )
 from eventcoder.core.errors import InputError
 from eventcoder.core.plural import count
+from eventcoder.core.reading import summary_of
 
 
 @app.command()
@@ -87,7 +88,5 @@ def extract(
         resumed = f" ({count(stats.parts, 'part')}, {stats.resumed} done by an earlier run)"
     else:
         stats = run_extract(inputs, output, config, n_process=n_process, skip_invalid=skip_invalid, on_skip=report_skip)
-    summary = f"{count(stats.documents, 'document')} -> {count(stats.tasks, 'task')} in {output}{resumed}"
-    if stats.skipped:
-        summary += f"; {count(stats.skipped, 'invalid input')} skipped"
-    say(summary)
+    say(f"{count(stats.documents, 'document')} -> {count(stats.tasks, 'task')} in {output}{resumed}"
+        + summary_of(stats.skipped, stats.replaced))

@@ -4,6 +4,8 @@ Hostile input ends here as one :class:`InputError` ``FILE:LINE: problem``: gzip 
 by name, lines longer than :data:`MAX_LINE_BYTES` and JSON nested deeper than
 :data:`MAX_DEPTH` are refused, and lone surrogates (``"\\ud800"``, which JSON allows but
 UTF-8 cannot encode) are reported or, with ``on_replace``, replaced by U+FFFD and counted.
+:class:`Skipping` is what ``--skip-invalid`` hands a reader: it skips the lines it cannot read
+and replaces lone surrogates, counting both for the command's summary line.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 from eventcoder.core.errors import InputError
+from eventcoder.core.plural import count
 
 STDIN = "-"
 #: Longest line read, in bytes (a 200 MB single-document line still fits).
@@ -125,3 +130,64 @@ def parse_json_line(
             on_replace(count)
             obj = fixed
     return obj
+
+
+@dataclass
+class Skipping:
+    """``--skip-invalid``: what a reader does instead of refusing, counted for the summary line.
+
+    A line the reader cannot read (not UTF-8, not JSON, too deep, not an object) is handed to
+    ``report`` and skipped; a lone surrogate becomes U+FFFD.
+    """
+
+    report: Callable[[InputError], None] | None = None
+    skipped: int = 0
+    replaced: int = 0
+
+    def skip(self, error: InputError) -> None:
+        self.skipped += 1
+        if self.report is not None:
+            self.report(error)
+
+    def replace(self, found: int) -> None:
+        self.replaced += found
+
+    def summary(self) -> str:
+        """``"; 1 invalid line skipped; 2 lone surrogates replaced by U+FFFD"``, or ``""`` for none."""
+        return summary_of(self.skipped, self.replaced)
+
+
+def summary_of(skipped: int, replaced: int) -> str:
+    """The tail of a command's summary line for what ``--skip-invalid`` did (``""`` for nothing)."""
+    said = ""
+    if skipped:
+        said += f"; {count(skipped, 'invalid input')} skipped"
+    if replaced:
+        said += f"; {count(replaced, 'lone surrogate')} replaced by U+FFFD"
+    return said
+
+
+def read_json_objects(path: str, skipping: Skipping | None = None, name: str | None = None) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` for each non-blank line of the JSONL file ``path``, lazily.
+
+    gzip is read by name, ``-`` is stdin (reported as ``name``). InputError ``FILE:LINE`` at
+    the first bad line; with ``skipping``, bad lines are skipped and surrogates replaced.
+    """
+    name = name or ("<stdin>" if path == STDIN else path)
+    if path != STDIN and not Path(path).is_file():
+        raise InputError(name, 0, "no such file" if not Path(path).exists() else "not a regular file")
+    handle = open_binary(path)
+    try:
+        for number, raw in iter_lines(handle, name):
+            try:
+                obj = parse_json_line(raw, name, number, on_replace=None if skipping is None else skipping.replace)
+            except InputError as exc:
+                if skipping is None:
+                    raise
+                skipping.skip(exc)
+                continue
+            if obj is not None:
+                yield number, obj
+    finally:
+        if path != STDIN:
+            handle.close()

@@ -31,6 +31,8 @@ class ExtractStats:
     tasks: int = 0
     #: Bad records skipped (``skip_invalid``); each was handed to ``on_skip``, none is kept here.
     skipped: int = 0
+    #: Lone surrogates replaced by U+FFFD (``skip_invalid``) in the records read.
+    replaced: int = 0
 
 
 def task_lines(units: Iterator[Unit], config: ExtractConfig, *, engine: str = "local", n_process: int = 1,
@@ -69,6 +71,7 @@ def extract(
         def units() -> Iterator[Unit]:
             for record in records:
                 stats.documents += 1
+                stats.replaced += record.replaced
                 bar.advance(record.nbytes, status=f"{stats.documents} docs")
                 yield from split_units(record, config.unit, on_error=skipped if skip_invalid else None)
 

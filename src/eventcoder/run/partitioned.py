@@ -43,6 +43,7 @@ class PartsStats(ExtractStats):
         self.documents += entry["documents"]
         self.tasks += entry["tasks"]
         self.words += entry["words"]
+        self.replaced += entry.get("replaced", 0)  # manifests written before it was counted lack it
 
 
 def is_folder_output(output: str) -> bool:
