@@ -4,6 +4,9 @@ Hostile input ends here as one :class:`InputError` ``FILE:LINE: problem``: gzip 
 by name, lines longer than :data:`MAX_LINE_BYTES` and JSON nested deeper than
 :data:`MAX_DEPTH` are refused, and lone surrogates (``"\\ud800"``, which JSON allows but
 UTF-8 cannot encode) are reported or, with ``on_replace``, replaced by U+FFFD and counted.
+Small whole-file documents (pattern files, LLM configs) are read by :func:`read_text_document`
+and :func:`read_json_document` under the same bounds, and :func:`line_of` finds the line of a
+problem inside one, so they fail as ``FILE:LINE`` too.
 :class:`Skipping` is what ``--skip-invalid`` hands a reader: it skips the lines it cannot read
 and replaces lone surrogates, counting both for the command's summary line.
 """
@@ -28,6 +31,8 @@ STDIN = "-"
 MAX_LINE_BYTES = int(os.environ.get("EVENTCODER_MAX_LINE_BYTES", str(512 * 1024 * 1024)))
 #: Deepest nesting of arrays and objects accepted in one line.
 MAX_DEPTH = 64
+#: Largest whole-file document read (a pattern file, an LLM config): they are small by nature.
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 # An escaped surrogate in the raw line: cheap C-speed test before walking the object.
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -191,3 +196,87 @@ def read_json_objects(path: str, skipping: Skipping | None = None, name: str | N
     finally:
         if path != STDIN:
             handle.close()
+
+
+def read_text_document(path: str | Path, what: str) -> str:
+    """The text of a small whole-file document (``what``: "pattern file", "LLM config", ...).
+
+    InputError ``FILE:LINE`` when it is missing, over :data:`MAX_DOCUMENT_BYTES` or not UTF-8.
+    """
+    path = str(path)
+    if not Path(path).is_file():
+        raise InputError(path, 0, f"no such {what}" if not Path(path).exists() else f"{what} is not a regular file")
+    try:
+        with open_binary(path) as handle:
+            raw = handle.read(MAX_DOCUMENT_BYTES + 1)
+    except (OSError, EOFError) as exc:
+        raise InputError(path, 0, f"cannot read {what}: {exc}") from None
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise InputError(path, 0, f"{what} larger than {MAX_DOCUMENT_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column})") from None
+    return text.removeprefix("\ufeff")
+
+
+def _line_of_depth(text: str, limit: int) -> int:
+    """The line where brackets outside strings first nest deeper than ``limit`` (1 if never)."""
+    depth, line, in_string, escaped = 0, 1, False, False
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif in_string:
+            escaped, in_string = (not escaped and char == "\\"), (in_string and (escaped or char != '"'))
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif char in "]}":
+            depth -= 1
+    return 1
+
+
+def read_json_document(path: str | Path, what: str) -> tuple[dict, str]:
+    """A whole-file JSON object and its text (for :func:`line_of`); InputError ``FILE:LINE``.
+
+    The bounds of the JSONL reader hold: size, UTF-8, nesting depth, no lone surrogates.
+    """
+    text = read_text_document(path, what)
+    path = str(path)
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(path, _line_of_depth(text, MAX_DEPTH), f"JSON nested deeper than {MAX_DEPTH} levels") from None
+    if not isinstance(obj, dict):
+        raise InputError(path, 1, f"expected a JSON object, got {type(obj).__name__}")
+    if _depth(obj) > MAX_DEPTH:
+        raise InputError(path, _line_of_depth(text, MAX_DEPTH), f"JSON nested deeper than {MAX_DEPTH} levels")
+    found = _ESCAPED_SURROGATE.search(text.encode("utf-8"))
+    if found and _fix_surrogates(obj, replace=False)[1]:
+        line = text.encode("utf-8").count(b"\n", 0, found.start()) + 1
+        raise InputError(path, line, "lone surrogate such as \\ud800 (not encodable as UTF-8)")
+    return obj, text
+
+
+def line_of(text: str, loc: tuple | list) -> int:
+    """The line (from 1) in the JSON ``text`` of the value at ``loc``, a path of keys and indexes
+    (a pydantic error's ``loc``): the deepest part of it found; parts that are no key of the
+    document (pydantic's union tags) are passed over."""
+    from json_source_map import calculate  # only when a problem is reported
+
+    entries = calculate(text)
+    pointer, best = "", entries.get("")
+    for part in loc:
+        candidate = pointer + "/" + str(part).replace("~", "~0").replace("/", "~1")
+        if candidate in entries:
+            pointer, best = candidate, entries[candidate]
+    if best is None:
+        return 1
+    return (best.key_start or best.value_start).line + 1
