@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.util import CONFIG_SECTION_ORDER
-from thinc.api import Config
 from spacy_llm.pipeline.llm import LLMWrapper
 from spacy_llm.util import assemble_from_config
+from thinc.api import Config
 
 from eventcoder.core.errors import InputError, UserError
 from eventcoder.core.reading import read_text_document
