@@ -47,19 +47,32 @@ def open_binary(path: str) -> BinaryIO:
     return open(path, "rb")
 
 
-def iter_lines(handle: BinaryIO, path: str, first_line: int = 1, limit: int | None = None) -> Iterator[tuple[int, bytes]]:
-    """``(number, raw line)`` of ``handle``; InputError for a line over ``limit`` bytes."""
+def iter_lines(handle: BinaryIO, path: str, first_line: int = 1, limit: int | None = None,
+               on_long: Callable[[InputError], None] | None = None, count: int | None = None) -> Iterator[tuple[int, bytes]]:
+    """``(number, raw line)`` of ``handle`` (the next ``count`` lines, default all); InputError
+    for a line over ``limit`` bytes.
+
+    With ``on_long`` an overlong line is reported there and read past (never held whole).
+    """
     limit = MAX_LINE_BYTES if limit is None else limit
     number = first_line
-    while True:
+    while count is None or number < first_line + count:
         try:
             raw = handle.readline(limit + 1)
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                error = InputError(path, number, f"line longer than {limit} bytes")
+                if on_long is None:
+                    raise error
+                del raw
+                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                on_long(error)
+                number += 1
+                continue
         except (OSError, EOFError) as exc:  # broken gzip, unreadable file
             raise InputError(path, number, f"cannot read: {exc}") from None
         if not raw:
             return
-        if len(raw) > limit and not raw.endswith(b"\n"):
-            raise InputError(path, number, f"line longer than {limit} bytes")
         yield number, raw
         number += 1
 
