@@ -16,6 +16,7 @@ process and its children from /proc (Linux).
     python bench/throughput.py                # default size (about 60k words for 1x)
     python bench/throughput.py --words 20000  # quicker
     python bench/throughput.py --long-mb 20   # peak RSS: one 20 MB record vs 20 MB of records
+    python bench/throughput.py --long-mb 20 --long-seconds 420  # the same, first 7 minutes of each
     python bench/throughput.py --line-mb 200  # a 200 MB single line: refused, or streamed
 
 ``--long-mb`` checks that a text far over spaCy's ``max_length`` is cut into units
@@ -164,7 +165,8 @@ def run_refusal(input_path: str) -> dict:
 
 
 def run_stream(input_path: str, seconds: float) -> dict:
-    """Read one huge line and run its units through extract's runner for ``seconds``."""
+    """Run the units of ``input_path`` through extract's runner (as ``extract`` does) for ``seconds``:
+    how long the first record took to read and to check, and how much was extracted."""
     from eventcoder.pipeline.inputs import read_inputs
     from eventcoder.pipeline.units import split_units
     from eventcoder.plugins import get_registry
@@ -174,10 +176,13 @@ def run_stream(input_path: str, seconds: float) -> dict:
     config = ExtractConfig(unit="doc")
     cpu = _cpu_seconds()
     start = time.perf_counter()
-    record = next(read_inputs([input_path]))
+    records = read_inputs([input_path])
+    record = next(records)
     read_s = time.perf_counter() - start
-    units = split_units(record, config.unit)
-    first = next(units)  # after the check pass over the whole text
+    chars = len(record.text)
+    units = itertools.chain.from_iterable(split_units(r, config.unit) for r in itertools.chain([record], records))
+    del record
+    first = next(units)  # a long text: after the check pass over all of it
     checked_s = time.perf_counter() - start
     done = {"chars": 0, "words": 0}
 
@@ -194,7 +199,8 @@ def run_stream(input_path: str, seconds: float) -> dict:
             break
     elapsed = time.perf_counter() - start
     return {"words": done["words"], "tasks": tasks, "seconds": elapsed - checked_s, "cpu_seconds": _cpu_seconds() - cpu,
-            "read_s": read_s, "checked_s": checked_s, "chars_done": done["chars"], "chars": len(record.text)}
+            "read_s": read_s, "checked_s": checked_s, "chars_done": done["chars"], "first_chars": chars,
+            "input_bytes": os.path.getsize(input_path)}
 
 
 def run_one(mode: str, input_path: str, n_process: int) -> dict:
@@ -287,6 +293,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--words", type=int, default=60_000, help="words in the 1x input")
     parser.add_argument("--long-mb", type=float, help="only the long-text memory check, at this many MB")
+    parser.add_argument("--long-seconds", type=float, help="--long-mb: measure only the first this many seconds of each run")
     parser.add_argument("--line-mb", type=float, help="only the single-huge-line check, at this many MB")
     parser.add_argument("--line-seconds", type=float, default=300, help="--line-mb: seconds of extraction on the prose line")
     parser.add_argument("--run", nargs=3, metavar=("MODE", "INPUT", "N_PROCESS"), help=argparse.SUPPRESS)
@@ -301,7 +308,7 @@ def main() -> None:
         huge_line(args.line_mb, args.line_seconds)
         return
     if args.long_mb:
-        long_text(args.long_mb)
+        long_text(args.long_mb, args.long_seconds)
         return
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -336,7 +343,7 @@ def main() -> None:
           f"ratio {growth:.2f}  (flat if close to 1.0)")
 
 
-def long_text(megabytes: float) -> None:
+def long_text(megabytes: float, seconds: float | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         docs = documents_of_size(megabytes, seed=3)
         single, records = Path(tmp) / "single.jsonl", Path(tmp) / "records.jsonl"
@@ -345,6 +352,13 @@ def long_text(megabytes: float) -> None:
         print(f"input: {single.stat().st_size / 2**20:.1f} MB as one record, {records.stat().st_size / 2**20:.1f} MB as "
               f"{len(docs)} records", flush=True)
         for name, path in (("one record", single), ("records", records)):
+            if seconds:  # the first ``seconds`` of each run (about 1.5 hours each in full on this machine)
+                result = measure("stream", path, seconds)
+                print(f"  {name:10}: peak RSS {result['peak_mib']:.0f} MiB over the first {result['checked_s'] + result['seconds']:.0f} s"
+                      f" (about {result['chars_done'] / result['input_bytes']:.1%} of the input extracted, {result['tasks']} tasks,"
+                      f" {result['words_per_s']:.0f} words/s; first record read in {result['read_s']:.1f} s, checked by"
+                      f" {result['checked_s']:.1f} s)", flush=True)
+                continue
             result = measure("memory", path, 1)
             print(f"  {name:10}: peak RSS {result['peak_mib']:.0f} MiB, {result['tasks']} tasks, "
                   f"{result['words_per_s']:.0f} words/s", flush=True)
@@ -378,8 +392,8 @@ def huge_line(megabytes: float, seconds: float) -> None:
         unbroken.unlink()
         write_huge_line(prose, megabytes, prose=True)
         result = measure("stream", prose, seconds)
-        share = result["chars_done"] / result["chars"]
-        print(f"prose {prose.stat().st_size / 2**20:.0f} MB line ({result['chars']:,} characters):\n"
+        share = result["chars_done"] / result["first_chars"]
+        print(f"prose {prose.stat().st_size / 2**20:.0f} MB line ({result['first_chars']:,} characters):\n"
               f"  read in {result['read_s']:.1f} s, checked and first unit at {result['checked_s']:.1f} s; peak RSS "
               f"{result['peak_mib']:.0f} MiB over {result['checked_s'] + result['seconds']:.0f} s\n"
               f"  extracted {share:.2%} ({result['words']:,} words, {result['tasks']} tasks) at {result['words_per_s']:.0f} "
