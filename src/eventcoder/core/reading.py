@@ -36,6 +36,7 @@ MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 # An escaped surrogate in the raw line: cheap C-speed test before walking the object.
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_JSON_SPACE = " \t\r\n"
 
 
 def open_binary(path: str) -> BinaryIO:
@@ -127,9 +128,18 @@ def parse_json_line(
     With ``on_replace`` lone surrogates become U+FFFD and ``on_replace(count)`` is called;
     without it they are an error.
     """
-    line = decode_line(raw, path, number).strip()
-    if not line:
+    line = decode_line(raw, path, number)
+    if not line or line.isspace():
         return None
+    # json.loads skips JSON's own whitespace at the ends: strip (a copy of a long line) only when
+    # other whitespace (U+0085, U+00A0, ...) is there too
+    start, end = 0, len(line)
+    while line[end - 1] in _JSON_SPACE:
+        end -= 1
+    while line[start] in _JSON_SPACE:
+        start += 1
+    if line[start].isspace() or line[end - 1].isspace():
+        line = line.strip()
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
