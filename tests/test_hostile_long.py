@@ -62,3 +62,14 @@ def test_long_text_units_are_streamed_not_held():
     assert peak < len(text) / 10, f"{peak:,} bytes traced for the first unit of a {len(text):,}-character text"
     rest = list(units)
     assert sum(len(u.text) for u in [first, *rest]) + len(rest) == len(text) - 1  # all of it, cut at spaces
+
+
+def test_every_reader_skips_an_overlong_line_under_skip_invalid(tmp_path, small_line_bound):
+    gold = {"doc": "d1", "text": "Obama met Putin.", "events": [{"label": "MEETING", "trigger": {"start": 6, "end": 9, "text": "met"}}]}
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({**gold, "meta": {"pad": "x" * 300}}) + "\n" + json.dumps(gold) + "\n", encoding="utf-8")
+    assert run_cli("evaluate", str(path), str(path)).returncode == 2
+    result = run_cli("evaluate", "--skip-invalid", "--json", str(path), str(path))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["documents"] == 1
+    assert f"skipped {path}:1: line longer than 200 bytes" in result.stderr

@@ -164,7 +164,7 @@ def parse_json_line(
 class Skipping:
     """``--skip-invalid``: what a reader does instead of refusing, counted for the summary line.
 
-    A line the reader cannot read (not UTF-8, not JSON, too deep, not an object) is handed to
+    A line the reader cannot read (too long, not UTF-8, not JSON, too deep, not an object) is handed to
     ``report`` and skipped; a lone surrogate becomes U+FFFD.
     """
 
@@ -181,7 +181,7 @@ class Skipping:
         self.replaced += found
 
     def summary(self) -> str:
-        """``"; 1 invalid line skipped; 2 lone surrogates replaced by U+FFFD"``, or ``""`` for none."""
+        """``"; 1 invalid input skipped; 2 lone surrogates replaced by U+FFFD"``, or ``""`` for none."""
         return summary_of(self.skipped, self.replaced)
 
 
@@ -206,7 +206,7 @@ def read_json_objects(path: str, skipping: Skipping | None = None, name: str | N
         raise InputError(name, 0, "no such file" if not Path(path).exists() else "not a regular file")
     handle = open_binary(path)
     try:
-        for number, raw in iter_lines(handle, name):
+        for number, raw in iter_lines(handle, name, on_long=None if skipping is None else skipping.skip):
             try:
                 obj = parse_json_line(raw, name, number, on_replace=None if skipping is None else skipping.replace)
             except InputError as exc:
