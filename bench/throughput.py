@@ -16,15 +16,24 @@ process and its children from /proc (Linux).
     python bench/throughput.py                # default size (about 60k words for 1x)
     python bench/throughput.py --words 20000  # quicker
     python bench/throughput.py --long-mb 20   # peak RSS: one 20 MB record vs 20 MB of records
+    python bench/throughput.py --long-mb 20 --long-seconds 420  # the same, first 7 minutes of each
+    python bench/throughput.py --line-mb 200  # a 200 MB single line: refused, or streamed
 
 ``--long-mb`` checks that a text far over spaCy's ``max_length`` is cut into units
 (``eventcoder.pipeline.units``) with memory flat: the same documents as one record with no
 line breaks (cut on sentence ends) and as ordinary records, both at 1 process.
+
+``--line-mb`` is the single huge line: one record of that many MB with no break at all must be
+refused (time and peak RSS of the refusal), and one of prose must stream in bounded memory:
+it is read, cut and run through the same runner as ``extract`` for ``--line-seconds``
+(all of it would take hours), printing the time to read and check the line, the peak RSS and
+the throughput, from which the whole run's time is extrapolated.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -136,6 +145,64 @@ def run_memory(input_path: str) -> dict:
     return {"words": words, "tasks": stats.tasks, "seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu}
 
 
+def run_refusal(input_path: str) -> dict:
+    """Extract a line that cannot be cut: it must be one InputError, not a crash."""
+    from eventcoder.core.errors import InputError
+    from eventcoder.plugins import get_registry
+    from eventcoder.run.extract import ExtractConfig, extract
+
+    get_registry()
+    cpu = _cpu_seconds()
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        try:
+            extract([input_path], str(Path(tmp) / "tasks.jsonl"), ExtractConfig(unit="doc"))
+            error = None
+        except InputError as exc:
+            error = str(exc)
+        seconds = time.perf_counter() - start
+    return {"words": 1, "error": error, "seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu}
+
+
+def run_stream(input_path: str, seconds: float) -> dict:
+    """Run the units of ``input_path`` through extract's runner (as ``extract`` does) for ``seconds``:
+    how long the first record took to read and to check, and how much was extracted."""
+    from eventcoder.pipeline.inputs import read_inputs
+    from eventcoder.pipeline.units import split_units
+    from eventcoder.plugins import get_registry
+    from eventcoder.run.extract import ExtractConfig, task_lines
+
+    get_registry()
+    config = ExtractConfig(unit="doc")
+    cpu = _cpu_seconds()
+    start = time.perf_counter()
+    records = read_inputs([input_path])
+    record = next(records)
+    read_s = time.perf_counter() - start
+    chars = len(record.text)
+    units = itertools.chain.from_iterable(split_units(r, config.unit) for r in itertools.chain([record], records))
+    del record
+    first = next(units)  # a long text: after the check pass over all of it
+    checked_s = time.perf_counter() - start
+    done = {"chars": 0, "words": 0}
+
+    def counted():
+        for unit in itertools.chain([first], units):
+            done["chars"] += len(unit.text)
+            done["words"] += len(unit.text.split())
+            yield unit
+
+    tasks = 0
+    for lines in task_lines(counted(), config):
+        tasks += len(lines)
+        if time.perf_counter() - start > seconds:
+            break
+    elapsed = time.perf_counter() - start
+    return {"words": done["words"], "tasks": tasks, "seconds": elapsed - checked_s, "cpu_seconds": _cpu_seconds() - cpu,
+            "read_s": read_s, "checked_s": checked_s, "chars_done": done["chars"], "first_chars": chars,
+            "input_bytes": os.path.getsize(input_path)}
+
+
 def run_one(mode: str, input_path: str, n_process: int) -> dict:
     """Process the input once and report words, wall seconds and CPU seconds (workers included).
 
@@ -226,14 +293,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--words", type=int, default=60_000, help="words in the 1x input")
     parser.add_argument("--long-mb", type=float, help="only the long-text memory check, at this many MB")
+    parser.add_argument("--long-seconds", type=float, help="--long-mb: measure only the first this many seconds of each run")
+    parser.add_argument("--line-mb", type=float, help="only the single-huge-line check, at this many MB")
+    parser.add_argument("--line-seconds", type=float, default=300, help="--line-mb: seconds of extraction on the prose line")
     parser.add_argument("--run", nargs=3, metavar=("MODE", "INPUT", "N_PROCESS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         mode, input_path, n_process = args.run
-        print(json.dumps(run_memory(input_path) if mode == "memory" else run_one(mode, input_path, int(n_process))))
+        runs = {"memory": lambda: run_memory(input_path), "refusal": lambda: run_refusal(input_path),
+                "stream": lambda: run_stream(input_path, float(n_process))}
+        print(json.dumps(runs[mode]() if mode in runs else run_one(mode, input_path, int(n_process))))
+        return
+    if args.line_mb:
+        huge_line(args.line_mb, args.line_seconds)
         return
     if args.long_mb:
-        long_text(args.long_mb)
+        long_text(args.long_mb, args.long_seconds)
         return
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -268,7 +343,7 @@ def main() -> None:
           f"ratio {growth:.2f}  (flat if close to 1.0)")
 
 
-def long_text(megabytes: float) -> None:
+def long_text(megabytes: float, seconds: float | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         docs = documents_of_size(megabytes, seed=3)
         single, records = Path(tmp) / "single.jsonl", Path(tmp) / "records.jsonl"
@@ -277,9 +352,52 @@ def long_text(megabytes: float) -> None:
         print(f"input: {single.stat().st_size / 2**20:.1f} MB as one record, {records.stat().st_size / 2**20:.1f} MB as "
               f"{len(docs)} records", flush=True)
         for name, path in (("one record", single), ("records", records)):
+            if seconds:  # the first ``seconds`` of each run (about 1.5 hours each in full on this machine)
+                result = measure("stream", path, seconds)
+                print(f"  {name:10}: peak RSS {result['peak_mib']:.0f} MiB over the first {result['checked_s'] + result['seconds']:.0f} s"
+                      f" (about {result['chars_done'] / result['input_bytes']:.1%} of the input extracted, {result['tasks']} tasks,"
+                      f" {result['words_per_s']:.0f} words/s; first record read in {result['read_s']:.1f} s, checked by"
+                      f" {result['checked_s']:.1f} s)", flush=True)
+                continue
             result = measure("memory", path, 1)
             print(f"  {name:10}: peak RSS {result['peak_mib']:.0f} MiB, {result['tasks']} tasks, "
                   f"{result['words_per_s']:.0f} words/s", flush=True)
+
+
+def write_huge_line(path: Path, megabytes: float, prose: bool) -> None:
+    """One record of about ``megabytes`` MB of text: prose (up to 20 MB of documents joined by
+    spaces, repeated) or one unbroken run of letters; written in pieces, never built whole."""
+    size = int(megabytes * 2**20)
+    if prose:
+        block = " ".join(" ".join(doc.split()) for doc in documents_of_size(min(megabytes, 20), seed=4)) + " "
+    else:
+        block = "a" * 2**20
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"meta": {"doc": "huge"}, "text": "')
+        written = 0
+        while written < size:
+            piece = block[: size - written]
+            out.write(json.dumps(piece, ensure_ascii=False)[1:-1])  # each piece escaped whole
+            written += len(piece)
+        out.write('"}\n')
+
+
+def huge_line(megabytes: float, seconds: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        unbroken, prose = Path(tmp) / "unbroken.jsonl", Path(tmp) / "prose.jsonl"
+        write_huge_line(unbroken, megabytes, prose=False)
+        result = measure("refusal", unbroken, 1)
+        print(f"unbroken {unbroken.stat().st_size / 2**20:.0f} MB line: {result['error'] or 'NOT refused'}\n"
+              f"  refused in {result['seconds']:.1f} s, peak RSS {result['peak_mib']:.0f} MiB", flush=True)
+        unbroken.unlink()
+        write_huge_line(prose, megabytes, prose=True)
+        result = measure("stream", prose, seconds)
+        share = result["chars_done"] / result["first_chars"]
+        print(f"prose {prose.stat().st_size / 2**20:.0f} MB line ({result['first_chars']:,} characters):\n"
+              f"  read in {result['read_s']:.1f} s, checked and first unit at {result['checked_s']:.1f} s; peak RSS "
+              f"{result['peak_mib']:.0f} MiB over {result['checked_s'] + result['seconds']:.0f} s\n"
+              f"  extracted {share:.2%} ({result['words']:,} words, {result['tasks']} tasks) at {result['words_per_s']:.0f} "
+              f"words/s: the whole line would take about {result['seconds'] / share / 3600:.1f} h", flush=True)
 
 
 if __name__ == "__main__":

@@ -125,8 +125,8 @@ def test_llm_config_runs_any_spacy_llm_model_behind_the_cache(tmp_path, registry
 @pytest.mark.parametrize(
     "content, problem",
     [
-        (None, "cannot read --llm-config"),
-        ("[nlp\nlang=", "cannot read --llm-config"),
+        (None, "bad.cfg:0: no such LLM config"),
+        ("[nlp\nlang=", "bad.cfg:1: cannot read --llm-config"),
         (CANNED_CONFIG.replace('"llm"]', '"other"]'), 'no component with factory = "llm"'),
         (CANNED_CONFIG.replace("eventcoder.Events.v1", "spacy.NER.v3"), "task must be @llm_tasks"),
         (CANNED_CONFIG.replace("test.CannedModel.v1", "test.Missing.v1"), "cannot build the LLM pipeline"),

@@ -24,6 +24,7 @@ from eventcoder.annotation.answers import (
 )
 from eventcoder.annotation.export import gold_from_answer
 from eventcoder.core.errors import InputError, UserError
+from eventcoder.core.reading import Skipping
 from eventcoder.core.scoring import Scores, report, score_document
 from eventcoder.core.vocabulary import Registry
 
@@ -65,6 +66,10 @@ def agreement(answers: Iterable[Answer | dict], registry: Registry, keep: Sequen
     return {"annotators": annotators, "inputs": len(by_input), "pairs": pairs}
 
 
-def agreement_file(path: str, registry: Registry, keep: Sequence[str] = ("accept",)) -> dict:
-    """:func:`agreement` over a ``prodigy db-out`` file."""
-    return agreement(read_answers(path), registry, keep)
+def agreement_file(path: str, registry: Registry, keep: Sequence[str] = ("accept",),
+                   skipping: Skipping | None = None) -> dict:
+    """:func:`agreement` over a ``prodigy db-out`` file.
+
+    ``skipping`` (``--skip-invalid``): unreadable lines skipped, lone surrogates replaced.
+    """
+    return agreement(read_answers(path, skipping), registry, keep)

@@ -8,11 +8,14 @@ reported as ``FILE:LINE``.
 
 from __future__ import annotations
 
-from pathlib import Path
+import functools
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
+from pydantic import TypeAdapter, ValidationError
+
 from eventcoder.core.errors import InputError
-from eventcoder.core.reading import STDIN, iter_lines, open_binary, parse_json_line
+from eventcoder.core.formats import Event, Relation, Span, Token
+from eventcoder.core.reading import Skipping, read_json_objects
 from eventcoder.pipeline.hashing import input_hash
 
 ANSWERS = ("accept", "reject", "ignore")
@@ -26,20 +29,13 @@ class Answer(NamedTuple):
     task: dict
 
 
-def read_answers(path: str) -> Iterator[Answer]:
-    """The answers in a ``db-out`` JSONL file (``-``: stdin), lazily."""
-    if path != STDIN and not Path(path).is_file():
-        raise InputError(path, 0, "no such file")
-    name = "<stdin>" if path == STDIN else path
-    handle = open_binary(path)  # stdin, gzip or plain
-    try:
-        for number, raw in iter_lines(handle, name):
-            task = parse_json_line(raw, name, number)
-            if task is not None:
-                yield Answer(name, number, task)
-    finally:
-        if path != STDIN:
-            handle.close()
+def read_answers(path: str, skipping: Skipping | None = None) -> Iterator[Answer]:
+    """The answers in a ``db-out`` JSONL file (``-``: stdin, gzip too), lazily.
+
+    ``skipping`` (``--skip-invalid``): unreadable lines skipped, lone surrogates replaced.
+    """
+    for number, task in read_json_objects(path, skipping):
+        yield Answer("<stdin>" if path == "-" else path, number, task)
 
 
 def answers_of(items: Iterable[Answer | dict], source: str = "<answers>") -> Iterator[Answer]:
@@ -57,8 +53,20 @@ def answer_kinds(value: str | Sequence[str]) -> tuple[str, ...]:
     return kinds
 
 
+#: The fields of a task an annotator edits (and the events served with it), typed by the task
+#: format's own models.
+_EDITED = {"tokens": list[Token], "spans": list[Span], "relations": list[Relation],
+           "overlapping_relations": list[Relation], "events": list[Event]}
+
+
+@functools.cache
+def _adapter(key: str) -> TypeAdapter:
+    return TypeAdapter(_EDITED[key])
+
+
 def require(answer: Answer) -> dict:
-    """The task of ``answer``; InputError when it is not an answer at all."""
+    """The task of ``answer``; InputError when it is not an answer at all, or when the fields
+    an annotator edits (tokens, spans, relations, events) are not of the task format's types."""
     task = answer.task
     if not isinstance(task.get("text"), str):
         raise InputError(answer.path, answer.line, 'no "text" field')
@@ -66,6 +74,14 @@ def require(answer: Answer) -> dict:
         raise InputError(answer.path, answer.line, f'"answer" must be one of {", ".join(ANSWERS)}, got {task.get("answer")!r}')
     if not isinstance(task.get("meta", {}), dict):
         raise InputError(answer.path, answer.line, '"meta" must be an object')
+    for key in _EDITED:
+        if key in task:
+            try:
+                _adapter(key).validate_python(task[key])
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = "/".join(map(str, (key, *first["loc"])))
+                raise InputError(answer.path, answer.line, f"{where}: {first['msg']}") from None
     return task
 
 

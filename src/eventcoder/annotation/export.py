@@ -37,6 +37,7 @@ from eventcoder.annotation.edits import normalize_answer
 from eventcoder.core.atomic import atomic_writer
 from eventcoder.core.errors import InputError
 from eventcoder.core.formats import Gold
+from eventcoder.core.reading import Skipping
 from eventcoder.core.vocabulary import Registry
 from eventcoder.pipeline.validate import line_errors
 
@@ -113,10 +114,12 @@ def disagreement(a: Gold, b: Gold) -> str | None:
 
 
 def build_gold(answers: Iterable[Answer | dict], registry: Registry, keep: Sequence[str] = ("accept",),
-               merge: str = "latest", stats: ExportStats | None = None) -> list[Gold]:
+               merge: str = "latest", stats: ExportStats | None = None, skipping: Skipping | None = None) -> list[Gold]:
     """One gold record per text, in order of first appearance (see the module docstring).
 
     ``answers`` are :class:`Answer` tuples (``read_answers``) or plain answer dicts.
+    ``skipping`` (``--skip-invalid``): an answer that is no answer or holds a bad event is
+    skipped and counted there instead of refusing the export.
     """
     if merge not in MERGES:
         raise ValueError(f"merge is one of {', '.join(MERGES)}, not {merge!r}")
@@ -125,12 +128,18 @@ def build_gold(answers: Iterable[Answer | dict], registry: Registry, keep: Seque
     conflicts: list[InputError] = []
     order = count()
     for answer in answers_of(answers):
-        task = require(answer)
+        try:
+            task = require(answer)
+            gold = gold_from_answer(answer, registry) if task["answer"] in keep else None
+        except InputError as exc:
+            if skipping is None:
+                raise
+            skipping.skip(exc)
+            continue
         stats.answers += 1
-        if task["answer"] not in keep:
+        if gold is None:
             stats.left_out[task["answer"]] += 1
             continue
-        gold = gold_from_answer(answer, registry)
         key, rank = input_key(task), (timestamp(task), next(order))
         if key not in chosen:
             chosen[key] = (rank, answer, gold)
@@ -177,10 +186,13 @@ def write_gold(golds: list[Gold], output: str, fmt: str, registry: Registry) -> 
 
 
 def export(input_path: str, output: str, registry: Registry, keep: Sequence[str] = ("accept",),
-           merge: str = "latest", fmt: str | None = None) -> ExportStats:
-    """Read Prodigy answers from ``input_path`` and write their gold to ``output``."""
+           merge: str = "latest", fmt: str | None = None, skipping: Skipping | None = None) -> ExportStats:
+    """Read Prodigy answers from ``input_path`` and write their gold to ``output``.
+
+    ``skipping`` (``--skip-invalid``): bad lines skipped, lone surrogates replaced, both counted.
+    """
     fmt = output_format(output, fmt)
     stats = ExportStats()
-    golds = build_gold(read_answers(input_path), registry, keep, merge, stats)
+    golds = build_gold(read_answers(input_path, skipping), registry, keep, merge, stats, skipping)
     write_gold(golds, output, fmt, registry)
     return stats

@@ -23,6 +23,7 @@ from eventcoder.annotation.edits import normalize_answer
 from eventcoder.annotation.store import AnswerStore, session_id
 from eventcoder.core.errors import InputError
 from eventcoder.core.formats import ProposedEvent
+from eventcoder.core.reading import Skipping
 from eventcoder.core.vocabulary import Registry
 from eventcoder.pipeline.hashing import set_hashes
 from eventcoder.pipeline.inputs import DROPPED_KEYS
@@ -111,22 +112,33 @@ def import_answers(path: str, dataset: str, store: AnswerStore, registry: Regist
 
 
 def read_for_import(path: str, dataset: str, registry: Registry, annotator: str,
-                    spacy_model: str | None = None) -> tuple[list[dict], ImportStats]:
-    """The answers :func:`import_answers` stores, all checked before any store is opened."""
+                    spacy_model: str | None = None, skipping: Skipping | None = None) -> tuple[list[dict], ImportStats]:
+    """The answers :func:`import_answers` stores, all checked before any store is opened.
+
+    ``skipping`` (``--skip-invalid``): bad lines skipped, lone surrogates replaced, both counted.
+    """
     stats, answers, tokenizer = ImportStats(), [], None
     now = round(time.time(), 3)
-    for answer in read_answers(path):
+    for answer in read_answers(path, skipping):
+        try:
+            if "answer" in answer.task:
+                task = from_prodigy(answer, registry)
+            else:
+                if tokenizer is None:
+                    from eventcoder.pipeline.nlp import (
+                        load_pipeline,  # the pipeline loads only when there is gold to lay out
+                    )
+
+                    tokenizer = load_pipeline(spacy_model).make_doc
+                task = from_gold(answer, registry, tokenizer)
+        except InputError as exc:
+            if skipping is None:
+                raise
+            skipping.skip(exc)
+            continue
         if "answer" in answer.task:
-            task = from_prodigy(answer, registry)
             stats.answers += 1
         else:
-            if tokenizer is None:
-                from eventcoder.pipeline.nlp import (
-                    load_pipeline,  # the pipeline loads only when there is gold to lay out
-                )
-
-                tokenizer = load_pipeline(spacy_model).make_doc
-            task = from_gold(answer, registry, tokenizer)
             stats.gold += 1
         who = answered_by(task) or annotator
         task["_annotator_id"] = who

@@ -11,6 +11,7 @@ from eventcoder.annotation.ordering import DEFAULT_BUFFER
 from eventcoder.cli.app import (
     BOILERPLATE_HELP,
     OPTION_HELP,
+    SKIP_INVALID_HELP,
     ExcludeBy,
     ExportFormat,
     Merge,
@@ -22,6 +23,7 @@ from eventcoder.cli.app import (
     out,
     registry_with_warnings,
     say,
+    skipping_option,
     split_names,
 )
 from eventcoder.cli.shared_options import REVIEW_BATCH_SIZE, BatchSize, Db, SpacyModel
@@ -36,6 +38,7 @@ def export(
     merge: Merge = typer.Option("latest", "--merge", help="Several answers for one text: first, latest (by _timestamp), or strict (disagreements are errors)."),
     fmt: ExportFormat | None = typer.Option(None, "--format", help="jsonl or spacy (default: spacy for a .spacy OUTPUT, else jsonl)."),
     db: Db = None,
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_INVALID_HELP),
 ) -> None:
     """Turn Prodigy answers into gold: events rebuilt from the spans and relations annotators left.
 
@@ -46,13 +49,15 @@ def export(
     from eventcoder.annotation.export import export as run_export
 
     dataset = dataset_name(input_file, db)
+    skipping = skipping_option(skip_invalid)
     if dataset is not None:
         stats = export_dataset(db, dataset, output, registry_with_warnings(), keep=answer_kinds_option(answers), merge=merge, fmt=fmt)
     else:
-        stats = run_export(input_file, output, registry_with_warnings(), keep=answer_kinds_option(answers), merge=merge, fmt=fmt)
+        stats = run_export(input_file, output, registry_with_warnings(), keep=answer_kinds_option(answers), merge=merge, fmt=fmt,
+                           skipping=skipping)
     left_out = ", ".join(f"{n} {kind}" for kind, n in sorted(stats.left_out.items()))
     say(f"{count(stats.answers, 'answer')} -> {count(stats.records, 'gold record')} ({count(stats.events, 'event')}) in {output}"
-        + (f"; left out: {left_out}" if left_out else ""))
+        + (f"; left out: {left_out}" if left_out else "") + (skipping.summary() if skipping else ""))
 
 
 def _agreement_table(result: dict) -> Table:
@@ -75,6 +80,7 @@ def agreement(
     answers: str = typer.Option("accept", "--answers", help="Answers to compare, comma-separated: accept, reject, ignore."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     db: Db = None,
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_INVALID_HELP),
 ) -> None:
     """Trigger and argument agreement (F1) between annotators, per pair and event type.
 
@@ -87,10 +93,13 @@ def agreement(
     from eventcoder.annotation.store import DEFAULT_DB, dataset_answers
 
     dataset = dataset_name(answers_file, db)
+    skipping = skipping_option(skip_invalid)
     if dataset is not None:
         result = run_agreement(dataset_answers(db or DEFAULT_DB, dataset), registry_with_warnings(), keep=answer_kinds_option(answers))
     else:
-        result = agreement_file(answers_file, registry_with_warnings(), keep=answer_kinds_option(answers))
+        result = agreement_file(answers_file, registry_with_warnings(), keep=answer_kinds_option(answers), skipping=skipping)
+    if skipping and skipping.summary():
+        say(f"{answers_file}: {skipping.summary()[2:]}")
     if as_json:
         print(json.dumps(result, indent=2))
     else:
@@ -152,6 +161,7 @@ def db_in(
     db: Db = None,
     annotator: str | None = typer.Option(None, "--annotator", help="Annotator of lines that name none (default: your user name)."),
     spacy_model: SpacyModel = None,
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_INVALID_HELP),
 ) -> None:
     """Import answers into DATASET of the review database: a Prodigy db-out file or gold JSONL.
 
@@ -164,7 +174,9 @@ def db_in(
 
     registry = registry_with_warnings()
     # Read and check everything first, so a refused input leaves no database behind.
-    answers, stats = read_for_import(input_file, dataset, registry, annotator or default_annotator(), spacy_model)
+    skipping = skipping_option(skip_invalid)
+    answers, stats = read_for_import(input_file, dataset, registry, annotator or default_annotator(), spacy_model, skipping)
     with AnswerStore(db or DEFAULT_DB) as store:
         store.add_many(dataset, answers)
-    say(f"{count(stats.answers + stats.gold, 'answer')} ({stats.gold} from gold) -> dataset {dataset!r} in {db or DEFAULT_DB}")
+    say(f"{count(stats.answers + stats.gold, 'answer')} ({stats.gold} from gold) -> dataset {dataset!r} in {db or DEFAULT_DB}"
+        + (skipping.summary() if skipping else ""))

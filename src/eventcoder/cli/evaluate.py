@@ -8,7 +8,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from eventcoder.cli.app import app, out, registry_with_warnings, say
+from eventcoder.cli.app import (
+    SKIP_INVALID_HELP,
+    app,
+    out,
+    registry_with_warnings,
+    say,
+    skipping_option,
+)
 
 
 def _f(value) -> str:
@@ -43,6 +50,7 @@ def evaluate(
     report: Path | None = typer.Option(None, "--report", help="Also write a self-contained HTML report: tables, confusions, worst examples, plots."),
     learning_curve: Path | None = typer.Option(None, "--learning-curve", help="--report: plot this learning_curve.json (eventcoder train --learning-curve)."),
     examples: int = typer.Option(10, "--examples", min=0, help="--report: how many of the worst documents to show."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_INVALID_HELP),
 ) -> None:
     """Score PRED against GOLD: trigger and argument P/R/F1 per type, macro over types.
 
@@ -54,11 +62,15 @@ def evaluate(
 
     if learning_curve and not report:
         raise typer.BadParameter("needs --report", param_hint="--learning-curve")
+    skipping = skipping_option(skip_invalid)
     if report:
-        result = write_report(gold, pred, report, registry_with_warnings(), curve_path=learning_curve, examples=examples)
+        result = write_report(gold, pred, report, registry_with_warnings(), curve_path=learning_curve, examples=examples,
+                              skipping=skipping)
         say(f"wrote {report}")
     else:
-        result = run_evaluate(gold, pred, registry_with_warnings())
+        result = run_evaluate(gold, pred, registry_with_warnings(), skipping)
+    if skipping and skipping.summary():
+        say(f"{gold} {pred}: {skipping.summary()[2:]}")
     if as_json:
         print(json.dumps(result, indent=2))
     else:

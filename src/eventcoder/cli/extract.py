@@ -20,6 +20,7 @@ from eventcoder.cli.app import (
 from eventcoder.cli.shared_options import BATCH_SIZE, BatchSize, SpacyModel
 from eventcoder.core.errors import InputError
 from eventcoder.core.plural import count
+from eventcoder.core.reading import summary_of
 
 
 @app.command()
@@ -94,6 +95,4 @@ def extract(
     summary = f"{count(stats.documents, 'document')} -> {count(stats.tasks, 'task')} in {output}{resumed}"
     if stats.boilerplate:
         summary += f"; {count(stats.boilerplate, 'boilerplate unit')} skipped"
-    if stats.skipped:
-        summary += f"; {count(stats.skipped, 'invalid input')} skipped"
-    say(summary)
+    say(summary + summary_of(stats.skipped, stats.replaced))

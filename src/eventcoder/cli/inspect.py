@@ -8,13 +8,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from eventcoder.cli.app import app, out, registry_with_warnings, say
+from eventcoder.cli.app import app, out, registry_with_warnings, say, skipping_option
 
 
 @app.command()
 def validate(
     file: str = typer.Argument(..., help="A task or gold JSONL file."),
     kind: str = typer.Option("auto", "--kind", help="task, gold, or auto (per line)."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Check FILE as --skip-invalid reads it: lone surrogates replaced by U+FFFD (counted), not reported."),
 ) -> None:
     """Check FILE against schemas/ and the task invariants; report each bad line by number.
 
@@ -27,17 +28,19 @@ def validate(
     registry = registry_with_warnings()
     bad_lines: set[int] = set()
     lines = 0
-    for number, problem in validate_file(file, registry, kind):
+    skipping = skipping_option(skip_invalid)
+    for number, problem in validate_file(file, registry, kind, skipping):
         bad_lines.add(number)
         say(f"{file}:{number}: {problem}")
     from eventcoder.core.reading import open_binary
 
     with open_binary(file) as handle:
         lines = sum(1 for raw in handle if raw.strip())
+    replaced = skipping.summary() if skipping else ""
     if bad_lines:
-        say(f"{file}: {len(bad_lines)} of {lines} lines invalid")
+        say(f"{file}: {len(bad_lines)} of {lines} lines invalid{replaced}")
         raise typer.Exit(1)
-    say(f"{file}: {lines} lines valid")
+    say(f"{file}: {lines} lines valid{replaced}")
 
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 from eventcoder.core.errors import InputError
-from eventcoder.core.reading import iter_lines, open_binary, parse_json_line
+from eventcoder.core.reading import Skipping, read_json_objects
 from eventcoder.core.scoring import Scores, report, score_document
 from eventcoder.core.vocabulary import Registry
 from eventcoder.pipeline.inputs import doc_id
@@ -55,33 +55,40 @@ class Documents:
         return self.events.get(other, []) if other else []
 
 
-def load_events(path: str, registry: Registry) -> Documents:
-    """Events at document offsets per document, from a gold or task JSONL file."""
+def _line_problem(obj: dict) -> str | None:
+    """Why a gold or task line cannot be scored, or None."""
+    if not isinstance(obj.get("text"), str):
+        return 'no "text" field'
+    if "events" not in obj and "spans" not in obj:
+        return 'no "events" (or "spans") field'
+    # The same models (as JSON Schema) validate, train and db-in check lines with.
+    problems = schema_errors(obj, detect_kind(obj))
+    if problems:
+        return problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+    return None
+
+
+def load_events(path: str, registry: Registry, skipping: Skipping | None = None) -> Documents:
+    """Events at document offsets per document, from a gold or task JSONL file.
+
+    ``skipping`` (``--skip-invalid``): bad lines skipped, lone surrogates replaced, both counted.
+    """
     docs = Documents()
-    if not Path(path).is_file():
-        raise InputError(path, 0, "no such file")
-    with open_binary(path) as handle:
-        for number, raw in iter_lines(handle, path):
-            obj = parse_json_line(raw, path, number)
-            if obj is None:
-                continue
-            if not isinstance(obj.get("text"), str):
-                raise InputError(path, number, 'no "text" field')
-            if "events" not in obj and "spans" not in obj:
-                raise InputError(path, number, 'no "events" (or "spans") field')
-            # The same models (as JSON Schema) validate, train and db-in check lines with.
-            problems = schema_errors(obj, detect_kind(obj))
-            if problems:
-                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-                raise InputError(path, number, problems[0] + more)
-            meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
-            text_key = _text_key(obj["text"])
-            key = doc_id(obj) or text_key
-            offset = meta.get("offset", 0) if isinstance(meta.get("offset"), int) else 0
-            docs.events.setdefault(key, []).extend(_shifted(e, offset) for e in _events(obj, registry))
-            if offset == 0:
-                docs.by_text.setdefault(text_key, key)
-                docs.texts.setdefault(key, obj["text"])
+    for number, obj in read_json_objects(path, skipping):
+        problem = _line_problem(obj)
+        if problem:
+            if skipping is None:
+                raise InputError(path, number, problem)
+            skipping.skip(InputError(path, number, problem))
+            continue
+        meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+        text_key = _text_key(obj["text"])
+        key = doc_id(obj) or text_key
+        offset = meta.get("offset", 0) if isinstance(meta.get("offset"), int) else 0
+        docs.events.setdefault(key, []).extend(_shifted(e, offset) for e in _events(obj, registry))
+        if offset == 0:
+            docs.by_text.setdefault(text_key, key)
+            docs.texts.setdefault(key, obj["text"])
     return docs
 
 
@@ -94,29 +101,26 @@ class Aligned(NamedTuple):
     pred: list[dict]
 
 
-def check_not_tasks(gold_path: str) -> None:
+def check_not_tasks(gold_path: str, skipping: Skipping | None = None) -> None:
     """InputError when GOLD looks like ``extract`` output (tasks: ``tokens``/``_task_hash``, no ``answer``).
 
     Swapped arguments would otherwise score fine with precision and recall swapped.
     """
     if not Path(gold_path).is_file():
         return
-    with open_binary(gold_path) as handle:
-        for number, raw in iter_lines(handle, gold_path):
-            obj = parse_json_line(raw, gold_path, number)
-            if obj is None:
-                continue
-            if ("tokens" in obj or "_task_hash" in obj) and "answer" not in obj:
-                raise InputError(gold_path, number, "GOLD looks like extract output (a task with tokens/_task_hash):"
-                                 " the order is evaluate GOLD PRED")
-            return
+    # A throw-away Skipping: the lines are read (and counted) again by load_events.
+    for number, obj in read_json_objects(gold_path, None if skipping is None else Skipping()):
+        if ("tokens" in obj or "_task_hash" in obj) and "answer" not in obj:
+            raise InputError(gold_path, number, "GOLD looks like extract output (a task with tokens/_task_hash):"
+                             " the order is evaluate GOLD PRED")
+        return
 
 
-def aligned(gold_path: str, pred_path: str, registry: Registry) -> Iterator[Aligned]:
+def aligned(gold_path: str, pred_path: str, registry: Registry, skipping: Skipping | None = None) -> Iterator[Aligned]:
     """The gold documents in file order, each with the predictions aligned to it."""
-    check_not_tasks(gold_path)
-    gold = load_events(gold_path, registry)
-    pred = load_events(pred_path, registry)
+    check_not_tasks(gold_path, skipping)
+    gold = load_events(gold_path, registry, skipping)
+    pred = load_events(pred_path, registry, skipping)
     text_keys = {key: text_key for text_key, key in gold.by_text.items()}
     for key, events in gold.events.items():
         yield Aligned(key, gold.texts.get(key), events, pred.find(key, text_keys.get(key)))
@@ -131,9 +135,12 @@ def score_aligned(documents: Iterable[Aligned], registry: Registry) -> dict:
     return report(scores, registry)
 
 
-def evaluate(gold_path: str, pred_path: str, registry: Registry) -> dict:
-    """Score the predictions in ``pred_path`` against the gold events in ``gold_path``."""
-    return score_aligned(aligned(gold_path, pred_path, registry), registry)
+def evaluate(gold_path: str, pred_path: str, registry: Registry, skipping: Skipping | None = None) -> dict:
+    """Score the predictions in ``pred_path`` against the gold events in ``gold_path``.
+
+    ``skipping`` (``--skip-invalid``): bad lines of either file skipped and counted there.
+    """
+    return score_aligned(aligned(gold_path, pred_path, registry, skipping), registry)
 
 
 def evaluate_model(model: str | Path, gold_path: str, registry: Registry, spacy_model: str | None = None) -> dict:

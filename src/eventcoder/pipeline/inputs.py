@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from eventcoder.core.errors import InputError
-from eventcoder.core.reading import STDIN, open_binary, parse_json_line
+from eventcoder.core.reading import STDIN, iter_lines, open_binary, parse_json_line
 
 __all__ = ["STDIN", "Record", "open_binary", "parse_jsonl_line", "read_inputs"]
 #: Keys of a task or gold line that are not carried into ``meta`` of new tasks.
@@ -110,11 +110,13 @@ parse_jsonl_line = parse_json_line
 
 
 def read_jsonl_file(
-    stream: Iterable[bytes], path: str, on_error: Callable[[InputError], None] | None, first_line: int = 1
+    stream: BinaryIO, path: str, on_error: Callable[[InputError], None] | None, first_line: int = 1,
+    count: int | None = None,
 ) -> Iterator[Record]:
-    """Records of the lines of ``stream``; the first is line ``first_line`` of ``path`` (parts start mid-file)."""
+    """Records of the next ``count`` (default: all) lines of ``stream``; the first is line
+    ``first_line`` of ``path`` (parts start mid-file). Lines are bounded like every reader's."""
     name = Path(path).name if path != STDIN else "stdin"
-    for number, raw in enumerate(stream, start=first_line):
+    for number, raw in iter_lines(stream, path, first_line, on_long=on_error, count=count):
         replaced = []
         try:
             obj = parse_json_line(raw, path, number, on_replace=None if on_error is None else replaced.append)
@@ -138,7 +140,9 @@ def read_jsonl_file(
         meta.update({k: v for k, v in obj.items() if k not in DROPPED_KEYS})
         meta["doc"] = doc_id(obj) or f"{name}:{number}"
         meta["source"], meta["line"] = path, number
-        yield Record(text=text, meta=meta, nbytes=len(raw), replaced=sum(replaced))
+        nbytes = len(raw)
+        del raw  # a long line is held once (as its text), not twice
+        yield Record(text=text, meta=meta, nbytes=nbytes, replaced=sum(replaced))
 
 
 def _sniff_stdin() -> tuple[BinaryIO, str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from eventcoder.core.errors import InputError
@@ -37,19 +37,37 @@ class Unit:
     meta: dict
 
 
-def _pieces(text: str, separator: re.Pattern) -> Iterator[tuple[int, str]]:
+_LEADING_SPACE = re.compile(r"\s*")
+
+
+def _pieces(text: str, separator: re.Pattern) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the pieces of ``text`` between matches of ``separator``."""
     start = 0
     for match in separator.finditer(text):
-        yield start, text[start : match.start()]
+        yield start, match.start()
         start = match.end()
-    yield start, text[start:]
+    yield start, len(text)
 
 
-def _stripped(offset: int, piece: str) -> tuple[int, str] | None:
-    body = piece.strip()
-    if not body:
-        return None
-    return offset + (len(piece) - len(piece.lstrip())), body
+def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``text[start:end]`` without its surrounding whitespace, as offsets (a long text is
+    never copied to strip it); None when nothing is left."""
+    start = _LEADING_SPACE.match(text, start, end).end()
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _between(text: str, start: int, end: int, separator: re.Pattern) -> Iterator[tuple[int, int]]:
+    """``(a, b)`` of the non-empty pieces of ``text[start:end]`` between matches of ``separator``,
+    lazily (a 200 MB text has millions of sentence ends: they are never all held at once)."""
+    a = start
+    for match in separator.finditer(text, start, end):
+        if match.start() > a:
+            yield a, match.start()
+        a = match.end()
+    if end > a:
+        yield a, end
 
 
 def _bounded(text: str, start: int, end: int, limit: int, levels: tuple[re.Pattern, ...]) -> Iterator[tuple[int, int]]:
@@ -61,10 +79,8 @@ def _bounded(text: str, start: int, end: int, limit: int, levels: tuple[re.Patte
     if not levels:
         raise ValueError(f"{end - start} characters without a paragraph or sentence break")
     separator, rest = levels[0], levels[1:]
-    cuts = [(m.start(), m.end()) for m in separator.finditer(text, start, end)]
-    pieces = [(a, b) for a, b in zip([start] + [e for _, e in cuts], [s for s, _ in cuts] + [end], strict=True) if b > a]
     window: tuple[int, int] | None = None
-    for a, b in pieces:
+    for a, b in _between(text, start, end, separator):
         if b - a > limit:
             if window:
                 yield window
@@ -90,7 +106,14 @@ def split_units(
     """
     limit = MAX_UNIT_CHARS if max_chars is None else max_chars
     try:
-        units = list(_units(record, unit, limit))
+        if len(record.text) <= limit:
+            units: Iterable[Unit] = list(_units(record, unit, limit))
+        else:
+            # A long text: one pass that only checks it can be cut (a record is all or nothing),
+            # then the units again, lazily, so they are never all held at once.
+            for _ in _units(record, unit, limit):
+                pass
+            units = _units(record, unit, limit)
     except ValueError as exc:
         if unit not in UNITS:
             raise
@@ -108,18 +131,18 @@ def _units(record: Record, unit: str, limit: int) -> Iterator[Unit]:
         raise ValueError(f"unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
     text = record.text
     if unit == "doc":
-        pieces = [(0, text)]
+        pieces: Iterable[tuple[int, int]] = [(0, len(text))]
     else:
         pieces = _pieces(text, _BLANK_LINE if _BLANK_LINE.search(text) else _LINE)
-    for offset, piece in pieces:
-        found = _stripped(offset, piece)
+    for piece in pieces:
+        found = _stripped(text, *piece)
         if found is None:
             continue
-        offset, body = found
-        if len(body) <= limit:
-            yield Unit(body, {**record.meta, "unit": unit, "offset": offset})
+        start, end = found
+        if end - start <= limit:
+            yield Unit(text[start:end], {**record.meta, "unit": unit, "offset": start})
             continue
-        for start, end in _bounded(text, offset, offset + len(body), limit, (_BLANK_LINE, _LINE, _SENTENCE_END)):
-            found = _stripped(start, text[start:end])
+        for window in _bounded(text, start, end, limit, (_BLANK_LINE, _LINE, _SENTENCE_END)):
+            found = _stripped(text, *window)
             if found is not None:
-                yield Unit(found[1], {**record.meta, "unit": unit, "offset": found[0]})
+                yield Unit(text[found[0]:found[1]], {**record.meta, "unit": unit, "offset": found[0]})

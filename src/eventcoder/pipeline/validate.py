@@ -16,7 +16,13 @@ from jsonschema import Draft202012Validator
 
 from eventcoder.core.errors import InputError
 from eventcoder.core.json_schemas import schemas
-from eventcoder.core.reading import iter_lines, open_binary, parse_json_line
+from eventcoder.core.reading import (
+    Skipping,
+    iter_lines,
+    open_binary,
+    parse_json_line,
+    read_json_objects,
+)
 from eventcoder.core.vocabulary import Registry
 from eventcoder.pipeline.tasks import events_from_task
 
@@ -138,30 +144,35 @@ def line_errors(obj: dict, kind: str, registry: Registry) -> list[str]:
     return errors
 
 
-def read_valid(path: str, kind: str, registry: Registry) -> Iterator[dict]:
-    """The objects of a JSONL file (gzip too), lazily; InputError ``FILE:LINE`` at the first bad one."""
-    if not Path(path).is_file():
-        raise InputError(path, 0, "no such file")
-    with open_binary(path) as handle:
-        for number, raw in iter_lines(handle, path):
-            obj = parse_json_line(raw, path, number)
-            if obj is None:
-                continue
-            problems = line_errors(obj, kind, registry)
-            if problems:
-                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-                raise InputError(path, number, problems[0] + more)
-            yield obj
+def read_valid(path: str, kind: str, registry: Registry, skipping: Skipping | None = None) -> Iterator[dict]:
+    """The objects of a JSONL file (gzip too), lazily; InputError ``FILE:LINE`` at the first bad one.
+
+    ``skipping`` (``--skip-invalid``): bad lines skipped, lone surrogates replaced, both counted.
+    """
+    for number, obj in read_json_objects(path, skipping):
+        problems = line_errors(obj, kind, registry)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            error = InputError(path, number, problems[0] + more)
+            if skipping is None:
+                raise error
+            skipping.skip(error)
+            continue
+        yield obj
 
 
-def validate_file(path: str, registry: Registry, kind: str = "auto") -> Iterator[tuple[int, str]]:
-    """Yield ``(line number, problem)`` for every problem in the JSONL file at ``path``."""
+def validate_file(path: str, registry: Registry, kind: str = "auto",
+                  skipping: Skipping | None = None) -> Iterator[tuple[int, str]]:
+    """Yield ``(line number, problem)`` for every problem in the JSONL file at ``path``.
+
+    With ``skipping`` lone surrogates are replaced (and counted) as ``--skip-invalid`` would.
+    """
     if not Path(path).is_file():
         raise InputError(path, 0, "no such file")
     with open_binary(path) as handle:
         for number, raw in iter_lines(handle, path):
             try:
-                obj = parse_json_line(raw, path, number)
+                obj = parse_json_line(raw, path, number, on_replace=None if skipping is None else skipping.replace)
             except InputError as exc:
                 yield number, exc.problem
                 continue

@@ -33,6 +33,8 @@ class ExtractStats:
     skipped: int = 0
     #: Units made no task of as boilerplate (``config.skip_boilerplate``).
     boilerplate: int = 0
+    #: Lone surrogates replaced by U+FFFD (``skip_invalid``) in the records read.
+    replaced: int = 0
 
 
 def task_lines(units: Iterator[Unit], config: ExtractConfig, *, engine: str = "local", n_process: int = 1,
@@ -71,6 +73,7 @@ def extract(
         def units() -> Iterator[Unit]:
             for record in records:
                 stats.documents += 1
+                stats.replaced += record.replaced
                 bar.advance(record.nbytes, status=f"{stats.documents} docs")
                 yield from units_of(record, config, on_error=skipped if skip_invalid else None)
 

@@ -44,6 +44,7 @@ class PartsStats(ExtractStats):
         self.tasks += entry["tasks"]
         self.words += entry["words"]
         self.boilerplate += entry.get("boilerplate", 0)
+        self.replaced += entry.get("replaced", 0)  # manifests written before it was counted lack it
 
 
 def is_folder_output(output: str) -> bool:

@@ -132,8 +132,7 @@ def read_part(part: Part, on_error: Callable[[InputError], None] | None = None) 
                     yield from read_text_file(stream, path)
                 else:
                     stream.seek(part.offset)  # gzip seeks forward by decompressing
-                    lines = itertools.islice(stream, part.lines)
-                    yield from read_jsonl_file(lines, path, on_error, first_line=part.first)
+                    yield from read_jsonl_file(stream, path, on_error, first_line=part.first, count=part.lines)
         except InputError as exc:
             report(exc)
         except (OSError, EOFError) as exc:

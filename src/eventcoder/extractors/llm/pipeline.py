@@ -17,11 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from spacy.util import load_config
+from spacy.util import CONFIG_SECTION_ORDER
 from spacy_llm.pipeline.llm import LLMWrapper
 from spacy_llm.util import assemble_from_config
+from thinc.api import Config
 
-from eventcoder.core.errors import UserError
+from eventcoder.core.errors import InputError, UserError
+from eventcoder.core.reading import read_text_document
 from eventcoder.extractors.llm import registry as _registry  # noqa: F401  (registers the task, model and cache)
 from eventcoder.extractors.llm.cache import canonical_json
 from eventcoder.extractors.llm.tasks.events.task import EventsTask
@@ -127,14 +129,30 @@ def _check_batch_cache(component: dict, where: str) -> None:
                         "response itself: remove [components.NAME.cache] and pass --llm-cache")
 
 
+def _config_line(exc: BaseException) -> int:
+    """The line configparser blamed (it is on the error or on its cause), else 0 (the file)."""
+    for error in (exc, exc.__cause__ or exc.__context__):
+        if getattr(error, "lineno", None):
+            return error.lineno
+        if getattr(error, "errors", None):  # ParsingError: [(line, text), ...]
+            return error.errors[0][0]
+    return 0
+
+
+def read_llm_config(path: str | Path, where: str) -> Config:
+    """A spacy-llm config file, read by the project's one reader; problems are ``FILE:LINE: ...``."""
+    text = read_text_document(path, "LLM config")
+    try:
+        return Config(section_order=CONFIG_SECTION_ORDER).from_str(text, interpolate=True)
+    except Exception as exc:  # syntax errors, duplicates, bad interpolation: all the user's to fix
+        raise InputError(str(path), _config_line(exc), f"cannot read {where}: {_one_line(exc)}") from None
+
+
 def build_component(options: dict) -> LLMComponent:
     """Assemble the llm component; every problem is a one-line :class:`UserError`."""
     path = options.get("llm_config")
     where = f"--llm-config {path}" if path else "the default llm config"
-    try:
-        config = load_config(path or DEFAULT_CONFIG, interpolate=True)
-    except Exception as exc:  # missing file, syntax errors, bad interpolation: all the user's to fix
-        raise UserError(f"cannot read {where}: {_one_line(exc)}") from None
+    config = read_llm_config(path or DEFAULT_CONFIG, where)
     name = _find_component(config, where)
     component = config["components"][name]
     label = _apply_options(component, options, where)

@@ -111,7 +111,7 @@ class RuleExtractor:
                     self.dep_matcher.add(entry.id, entry.dep_pattern)
             except (ValueError, KeyError, TypeError) as exc:
                 message = " ".join(str(exc).split())
-                raise UserError(f"{entry.source}:0: pattern {entry.id!r}: invalid spaCy pattern: {message[:300]}") from None
+                raise UserError(f"{entry.source}:{entry.line}: pattern {entry.id!r}: invalid spaCy pattern: {message[:300]}") from None
 
     @classmethod
     def from_context(cls, context: ExtractorContext) -> "RuleExtractor":

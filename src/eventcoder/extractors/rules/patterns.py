@@ -9,7 +9,6 @@ which syntactic slots fill which roles, and which fillers rule a match in or out
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Literal, Optional, Union
@@ -22,7 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from eventcoder.core.errors import UserError
+from eventcoder.core.errors import InputError, UserError
+from eventcoder.core.reading import line_of, read_json_document
 from eventcoder.core.vocabulary import Registry
 from eventcoder.extractors.rules.modality import ModalityCues
 
@@ -99,6 +99,7 @@ class TriggerPattern(BaseModel):
     priority: int = 0
 
     _source: str = PrivateAttr(default="")
+    _line: int = PrivateAttr(default=0)
 
     @model_validator(mode="after")
     def _check(self):
@@ -137,6 +138,11 @@ class TriggerPattern(BaseModel):
         """The file this pattern was read from."""
         return self._source
 
+    @property
+    def line(self) -> int:
+        """The line of its file where this pattern starts (0 when it was not read from one)."""
+        return self._line
+
 
 class PatternFile(BaseModel):
     """A whole pattern file."""
@@ -161,34 +167,36 @@ class PatternSet:
 
 
 def _load_file(path: Path, registry: Registry) -> PatternFile:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}:0: cannot read pattern file: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    """One pattern file, read by the project's one reader; every problem is ``FILE:LINE: ...``."""
+    data, text = read_json_document(path, "pattern file")
+
+    def fail(loc: tuple, problem: str) -> InputError:
+        return InputError(str(path), line_of(text, loc), problem)
+
     try:
         parsed = PatternFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise UserError(f"{path}:0: {where}: {first['msg']}") from None
+        raise fail(first["loc"], f"{where}: {first['msg']}") from None
     for key in parsed.modality_cues:
         if key not in ModalityCues.__dataclass_fields__:
-            raise UserError(f"{path}:0: modality_cues: unknown cue list {key!r}")
+            raise fail(("modality_cues", key), f"modality_cues: unknown cue list {key!r}")
     for key in parsed.lexicon:
         if key not in LEXICON_KEYS:
-            raise UserError(f"{path}:0: lexicon: unknown word list {key!r} (known: {', '.join(sorted(LEXICON_KEYS))})")
-    for entry in parsed.patterns:
+            raise fail(("lexicon", key), f"lexicon: unknown word list {key!r} (known: {', '.join(sorted(LEXICON_KEYS))})")
+    for index, entry in enumerate(parsed.patterns):
         entry._source = str(path)
+        entry._line = line_of(text, ("patterns", index))
+        at = ("patterns", index)
         etype = registry.types.get(entry.type)
         if etype is None:
-            raise UserError(f"{path}:0: pattern {entry.id!r}: unknown event type {entry.type!r} (known: {', '.join(registry.types)})")
+            raise fail((*at, "type"), f"pattern {entry.id!r}: unknown event type {entry.type!r} (known: {', '.join(registry.types)})")
         for slot, role in entry.slots.items():
             if etype.role(role) is None:
-                raise UserError(f"{path}:0: pattern {entry.id!r}: {entry.type} has no role {role!r} (slot {slot}; roles: {', '.join(etype.role_names)})")
+                raise fail((*at, "slots", slot), f"pattern {entry.id!r}: {entry.type} has no role {role!r} (slot {slot}; roles: {', '.join(etype.role_names)})")
         if entry.places and etype.role("place") is None:
-            raise UserError(f"{path}:0: pattern {entry.id!r}: 'places' needs a place role, which {entry.type} lacks")
+            raise fail((*at, "places"), f"pattern {entry.id!r}: 'places' needs a place role, which {entry.type} lacks")
     return parsed
 
 
@@ -212,7 +220,7 @@ def load_patterns(dirs: Iterable[Path], registry: Registry) -> PatternSet:
                 result.lexicon[key].update(w.lower() for w in words)
             for entry in parsed.patterns:
                 if entry.id in seen:
-                    raise UserError(f"{path}:0: pattern id {entry.id!r} also used in {seen[entry.id]}")
+                    raise InputError(str(path), entry._line, f"pattern id {entry.id!r} also used in {seen[entry.id]}")
                 seen[entry.id] = path
                 result.patterns.append(entry)
     if not result.patterns:

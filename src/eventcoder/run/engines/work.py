@@ -61,6 +61,8 @@ class PartResult:
     boilerplate: int = 0
     #: Records skipped with ``skip_invalid``.
     skipped: list[ErrorAt] = field(default_factory=list)
+    #: Lone surrogates replaced by U+FFFD with ``skip_invalid``.
+    replaced: int = 0
     #: Set when a bad record stopped the part; no part file was written.
     failure: ErrorAt | None = None
     #: The earlier run's manifest line, when its part file was found intact and kept.
@@ -72,8 +74,8 @@ class PartResult:
         return {
             "part": part.name, "source": part.source, "first": part.first, "last": part.last,
             "lines": part.lines, "documents": self.documents, "tasks": self.tasks,
-            "errors": len(self.skipped), "words": self.words, "bytes": self.bytes, "sha256": self.sha256,
-            "boilerplate": self.boilerplate,
+            "errors": len(self.skipped), "replaced": self.replaced, "words": self.words, "bytes": self.bytes,
+            "sha256": self.sha256, "boilerplate": self.boilerplate,
         }
 
 
@@ -105,6 +107,7 @@ def process_part(part: Part, job: PartJob, earlier: dict | None = None) -> PartR
         def units() -> Iterator[Unit]:
             for record in read_part(part, on_error):
                 result.documents += 1
+                result.replaced += record.replaced
                 result.words += len(record.text.split())
                 yield from units_of(record, job.config, on_error=on_error)
 

@@ -19,6 +19,7 @@ from spacy_llm.ty import FewshotExample
 
 from eventcoder.core.errors import InputError
 from eventcoder.core.formats import GoldRecord
+from eventcoder.core.reading import read_json_objects
 from eventcoder.extractors.llm.tasks.events.resolve import RESULT_KEY
 from eventcoder.extractors.llm.tasks.events.sentences import (
     numbered_sentences,
@@ -45,21 +46,17 @@ class EventsExample(FewshotExample):
 
 
 def read_gold_examples(path: str | Path) -> List[Dict[str, Any]]:
-    """Gold records from a JSONL file, checked: schema, and offsets that match their texts."""
+    """Gold records from a JSONL file, checked: schema, and offsets that match their texts.
+
+    Lines are read by the project's one reader (gzip, line and depth bounds, UTF-8, surrogates).
+    """
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), 0, f"cannot read examples: {exc}") from None
     records = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for number, obj in read_json_objects(str(path)):
         try:
-            record = GoldRecord.model_validate(json.loads(line))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            problem = str(exc).splitlines()[0] if isinstance(exc, json.JSONDecodeError) else _first_error(exc)
-            raise InputError(str(path), number, f"not a gold record: {problem}") from None
+            record = GoldRecord.model_validate(obj)
+        except ValidationError as exc:
+            raise InputError(str(path), number, f"not a gold record: {_first_error(exc)}") from None
         for event in record.events:
             for mention in [event.trigger, *event.arguments]:
                 if record.text[mention.start : mention.end] != mention.text:
