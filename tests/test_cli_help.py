@@ -80,10 +80,12 @@ def _flat(text: str) -> str:
     ("--db", {"export", "agreement", "review", "db-in", "retrain"}),
     ("--spacy-model", {"extract", "review", "db-in", "train", "retrain", "events"}),
     ("--batch-size", {"extract", "review"}),
+    ("--skip-invalid", {"extract", "evaluate", "export", "agreement", "db-in"}),
 ])
 def test_a_shared_option_is_one_definition_with_the_same_help_on_every_command(flag, takers, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
-    options = _commands_taking(flag)
+    # validate's --skip-invalid checks a file as the others would read it: its own help.
+    options = {path: option for path, option in _commands_taking(flag).items() if path != ("validate",)}
     assert {" ".join(path) for path in options} == takers
     helps = {option.help for option in options.values()}
     assert len(helps) == 1, f"{flag} has {len(helps)} help texts: {helps}"

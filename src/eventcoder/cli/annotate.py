@@ -11,7 +11,6 @@ from eventcoder.annotation.ordering import DEFAULT_BUFFER
 from eventcoder.cli.app import (
     BOILERPLATE_HELP,
     OPTION_HELP,
-    SKIP_INVALID_HELP,
     ExcludeBy,
     ExportFormat,
     Merge,
@@ -26,7 +25,13 @@ from eventcoder.cli.app import (
     skipping_option,
     split_names,
 )
-from eventcoder.cli.shared_options import REVIEW_BATCH_SIZE, BatchSize, Db, SpacyModel
+from eventcoder.cli.shared_options import (
+    REVIEW_BATCH_SIZE,
+    BatchSize,
+    Db,
+    SkipInvalid,
+    SpacyModel,
+)
 from eventcoder.core.plural import count
 
 
@@ -38,7 +43,7 @@ def export(
     merge: Merge = typer.Option("latest", "--merge", help="Several answers for one text: first, latest (by _timestamp), or strict (disagreements are errors)."),
     fmt: ExportFormat | None = typer.Option(None, "--format", help="jsonl or spacy (default: spacy for a .spacy OUTPUT, else jsonl)."),
     db: Db = None,
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_INVALID_HELP),
+    skip_invalid: SkipInvalid = False,
 ) -> None:
     """Turn Prodigy answers into gold: events rebuilt from the spans and relations annotators left.
 
@@ -80,7 +85,7 @@ def agreement(
     answers: str = typer.Option("accept", "--answers", help="Answers to compare, comma-separated: accept, reject, ignore."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     db: Db = None,
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_INVALID_HELP),
+    skip_invalid: SkipInvalid = False,
 ) -> None:
     """Trigger and argument agreement (F1) between annotators, per pair and event type.
 
@@ -161,7 +166,7 @@ def db_in(
     db: Db = None,
     annotator: str | None = typer.Option(None, "--annotator", help="Annotator of lines that name none (default: your user name)."),
     spacy_model: SpacyModel = None,
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_INVALID_HELP),
+    skip_invalid: SkipInvalid = False,
 ) -> None:
     """Import answers into DATASET of the review database: a Prodigy db-out file or gold JSONL.
 

@@ -123,10 +123,6 @@ def answer_kinds_option(value: str) -> tuple[str, ...]:
         raise typer.BadParameter(str(exc), param_hint="--answers") from None
 
 
-SKIP_INVALID_HELP = ("Skip bad input lines (each reported, counted) and replace lone surrogates by U+FFFD (counted)"
-                     " instead of stopping.")
-
-
 def skipping_option(skip_invalid: bool):
     """The reader's :class:`~eventcoder.core.reading.Skipping` for ``--skip-invalid`` (None without it)."""
     from eventcoder.core.reading import Skipping

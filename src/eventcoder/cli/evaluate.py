@@ -9,13 +9,13 @@ import typer
 from rich.table import Table
 
 from eventcoder.cli.app import (
-    SKIP_INVALID_HELP,
     app,
     out,
     registry_with_warnings,
     say,
     skipping_option,
 )
+from eventcoder.cli.shared_options import SkipInvalid
 
 
 def _f(value) -> str:
@@ -50,7 +50,7 @@ def evaluate(
     report: Path | None = typer.Option(None, "--report", help="Also write a self-contained HTML report: tables, confusions, worst examples, plots."),
     learning_curve: Path | None = typer.Option(None, "--learning-curve", help="--report: plot this learning_curve.json (eventcoder train --learning-curve)."),
     examples: int = typer.Option(10, "--examples", min=0, help="--report: how many of the worst documents to show."),
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help=SKIP_INVALID_HELP),
+    skip_invalid: SkipInvalid = False,
 ) -> None:
     """Score PRED against GOLD: trigger and argument P/R/F1 per type, macro over types.
 

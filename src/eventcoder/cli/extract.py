@@ -17,7 +17,7 @@ from eventcoder.cli.app import (
     say,
     split_names,
 )
-from eventcoder.cli.shared_options import BATCH_SIZE, BatchSize, SpacyModel
+from eventcoder.cli.shared_options import BATCH_SIZE, BatchSize, SkipInvalid, SpacyModel
 from eventcoder.core.errors import InputError
 from eventcoder.core.plural import count
 from eventcoder.core.reading import summary_of
@@ -32,7 +32,7 @@ def extract(
     spacy_model: SpacyModel = None,
     n_process: int = typer.Option(1, "--n-process", min=1, help="Worker processes."),
     batch_size: BatchSize = BATCH_SIZE,
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip bad input lines (counted) instead of stopping."),
+    skip_invalid: SkipInvalid = False,
     option: list[str] | None = typer.Option(None, "-O", "--option", metavar="NAME.FIELD=VALUE", help=OPTION_HELP),
     patterns: list[Path] | None = typer.Option(None, "--patterns", help="Folder of rule pattern files replacing the built-in ones (repeatable)."),
     llm_model: str | None = typer.Option(None, "--llm-model", help="llm: model name at the OpenAI-compatible server."),

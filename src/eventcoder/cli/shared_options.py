@@ -34,3 +34,9 @@ BatchSize = Annotated[int, typer.Option(
     help=f"Units parsed per batch. review's default is {REVIEW_BATCH_SIZE}, not {BATCH_SIZE}: its first task"
          " waits for the first batch to be parsed.",
 )]
+
+SkipInvalid = Annotated[bool, typer.Option(
+    "--skip-invalid",
+    help="Skip bad input lines (each reported, counted) and replace lone surrogates by U+FFFD (counted)"
+         " instead of stopping.",
+)]
