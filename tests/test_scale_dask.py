@@ -150,7 +150,9 @@ def test_llm_extraction_on_the_cluster_keeps_budget_and_cache(scheduler, tmp_pat
     cache = tmp_path / "llm.sqlite3"
     latency = 0.1
     with FakeLLMServer(latency=latency) as server:
-        options = {"base_url": server.base_url, "model": "test", "cache": str(cache), "concurrency": 2}
+        # One request per unit (not packed), so the two workers have many to send at once.
+        options = {"base_url": server.base_url, "model": "test", "cache": str(cache), "concurrency": 2,
+                   "batch_sentences": 1}
         config = ExtractConfig(extractors=("llm",), options={"llm": options})
 
         def run():

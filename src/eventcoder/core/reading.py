@@ -143,7 +143,10 @@ def parse_json_line(
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise InputError(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+        # The column in the line as read; an error found in the whitespace at its end (the
+        # newline: "line 2, column 1" to json) is at the end of its content.
+        column = min(exc.pos, len(line.rstrip())) + 1
+        raise InputError(path, number, f"invalid JSON: {exc.msg} (column {column})") from None
     except RecursionError:
         raise InputError(path, number, f"JSON nested deeper than {MAX_DEPTH} levels") from None
     if not isinstance(obj, dict):
