@@ -239,6 +239,12 @@ def read_text_document(path: str | Path, what: str) -> str:
         raise InputError(path, 0, f"cannot read {what}: {exc}") from None
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise InputError(path, 0, f"{what} larger than {MAX_DOCUMENT_BYTES} bytes")
+    return decode_text(raw, path)
+
+
+def decode_text(raw: bytes, path: str) -> str:
+    """A whole file's bytes as text, without a leading BOM; InputError naming the line and
+    column of the first byte that is not UTF-8."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

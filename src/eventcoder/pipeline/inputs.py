@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from eventcoder.core.errors import InputError
-from eventcoder.core.reading import STDIN, iter_lines, open_binary, parse_json_line
+from eventcoder.core.reading import (
+    STDIN,
+    decode_text,
+    iter_lines,
+    open_binary,
+    parse_json_line,
+)
 
 __all__ = ["STDIN", "Record", "open_binary", "parse_jsonl_line", "read_inputs"]
 #: Keys of a task or gold line that are not carried into ``meta`` of new tasks.
@@ -83,14 +89,7 @@ def _format_of(path: str) -> str:
 
 def read_text_file(stream: BinaryIO, path: str) -> Iterator[Record]:
     raw = stream.read()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column})") from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = decode_text(raw, path)
     if not text.strip():
         raise InputError(path, 1, "empty text")
     yield Record(text=text, meta={"source": path, "doc": Path(path).name}, nbytes=len(raw))
