@@ -4,6 +4,7 @@ CAMEO actor codes ("BLRGOV", "IGOUNO"); plain statements included (010)."""
 from __future__ import annotations
 
 from eventcoder.eventdata.mappings import cameo_name
+from eventcoder.eventdata.records import coded_record
 
 
 def _actor(actor: dict) -> dict:
@@ -15,19 +16,8 @@ def cameo_record(record: dict, all_modalities: bool = False) -> dict | None:
     """The CAMEO record of an event record, None when this format leaves it out."""
     if record["cameo"] is None or not (record["real"] or all_modalities):
         return None
-    return {
-        "id": record["id"],
-        "date": record["date"],
-        "eventCode": record["cameo"],
-        "eventName": cameo_name(record["cameo"]),
-        "source": [_actor(a) for a in record["source"]],
-        "target": [_actor(a) for a in record["target"]],
-        "eventText": record["sentence"],
-        "text": record["text"],
-        "location": record["place"],
-        "eventcoder": {
-            "label": record["label"], "modality": record["modality"], "trigger": record["trigger"],
-            "doc": record["doc"], "extractor": record["extractor"], "score": record["score"],
-            "date_source": record["date_source"],
-        },
-    }
+    return coded_record(
+        record, {"id": record["id"], "date": record["date"], "eventCode": record["cameo"],
+                 "eventName": cameo_name(record["cameo"])},
+        _actor, {},
+    )

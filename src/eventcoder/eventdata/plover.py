@@ -7,6 +7,8 @@ Only events with a PLOVER category are written (a plain STATEMENT has none); irr
 
 from __future__ import annotations
 
+from eventcoder.eventdata.records import coded_record
+
 ACTOR_KEYS = ("actorText", "name", "code", "sector", "start", "end")
 
 
@@ -18,25 +20,7 @@ def plover_record(record: dict, all_modalities: bool = False) -> dict | None:
     """The PLOVER record of an event record, None when this format leaves it out."""
     if record["plover"] is None or not (record["real"] or all_modalities):
         return None
-    return {
-        "id": record["id"],
-        "date": record["date"],
-        "event": record["plover"],
-        "mode": record["plover_mode"],
-        "source": [_actor(a) for a in record["source"]],
-        "target": [_actor(a) for a in record["target"]],
-        "eventText": record["sentence"],
-        "text": record["text"],
-        "location": record["place"],
-        "eventcoder": {
-            "label": record["label"],
-            "modality": record["modality"],
-            "trigger": record["trigger"],
-            "doc": record["doc"],
-            "extractor": record["extractor"],
-            "score": record["score"],
-            "date_source": record["date_source"],
-            "date_text": record["date_text"],
-            "cameo": record["cameo"],
-        },
-    }
+    return coded_record(
+        record, {"id": record["id"], "date": record["date"], "event": record["plover"], "mode": record["plover_mode"]},
+        _actor, {"date_text": record["date_text"], "cameo": record["cameo"]},
+    )

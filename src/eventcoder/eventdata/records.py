@@ -197,3 +197,22 @@ def annotated_tasks(document: Document, context: Context, parsed=None) -> Iterat
                 if span.get(key) in (None, ""):
                     span[key] = value
         yield task
+
+
+def coded_record(record: dict, event_keys: dict, actor, extra: dict) -> dict:
+    """The shape the PLOVER and CAMEO records share: ``event_keys`` (id, date, the code), the
+    actors of each side through ``actor``, the sentence, text and place, and an ``eventcoder``
+    block with what the coding leaves out (``extra`` added to it)."""
+    return {
+        **event_keys,
+        "source": [actor(a) for a in record["source"]],
+        "target": [actor(a) for a in record["target"]],
+        "eventText": record["sentence"],
+        "text": record["text"],
+        "location": record["place"],
+        "eventcoder": {
+            "label": record["label"], "modality": record["modality"], "trigger": record["trigger"],
+            "doc": record["doc"], "extractor": record["extractor"], "score": record["score"],
+            "date_source": record["date_source"], **extra,
+        },
+    }
