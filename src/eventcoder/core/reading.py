@@ -13,6 +13,7 @@ and replaces lone surrogates, counting both for the command's summary line.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import os
@@ -297,13 +298,20 @@ def read_json_document(path: str | Path, what: str) -> tuple[dict, str]:
     return obj, text
 
 
+@functools.lru_cache(maxsize=2)
+def _source_map(text: str) -> dict:
+    """The source map of one JSON document, computed once for all the lines asked of it (a
+    pattern file asks one per pattern: mapping the whole file each time took seconds)."""
+    from json_source_map import calculate  # only when a line is asked for
+
+    return calculate(text)
+
+
 def line_of(text: str, loc: tuple | list) -> int:
     """The line (from 1) in the JSON ``text`` of the value at ``loc``, a path of keys and indexes
     (a pydantic error's ``loc``): the deepest part of it found; parts that are no key of the
     document (pydantic's union tags) are passed over."""
-    from json_source_map import calculate  # only when a problem is reported
-
-    entries = calculate(text)
+    entries = _source_map(text)
     pointer, best = "", entries.get("")
     for part in loc:
         candidate = pointer + "/" + str(part).replace("~", "~0").replace("/", "~1")
