@@ -22,10 +22,14 @@ def default_pipeline_name() -> str:
     raise UserError(f"no English spaCy pipeline is installed; run: {INSTALL_HINT}")
 
 
-@functools.cache
 def load_pipeline(name: str | None = None) -> Language:
-    """Load ``name`` (a package or a path), or the default English pipeline."""
-    name = name or default_pipeline_name()
+    """Load ``name`` (a package or a path), or the default English pipeline, once per process:
+    ``load_pipeline()`` and ``load_pipeline(None)`` (a worker's default) are the same pipeline."""
+    return _load(name or default_pipeline_name())
+
+
+@functools.cache
+def _load(name: str) -> Language:
     try:
         return spacy.load(name)
     except OSError as exc:
