@@ -1,8 +1,10 @@
 """The ``score`` of a rule proposal: the probability that a reviewer keeps it.
 
 A small logistic model over features of the match (pattern, trigger lemma, part of speech,
-roles found, modality and its cue, sentence length, extractors) learned on the train split
-and calibrated on dev (Platt scaling) by ``corpus/fit_score.py``. It ships as a JSON file of
+roles found, modality and its cue, sentence length, extractors, where the trigger sits in the
+parse and which cue words are near it, whether another proposal's argument holds it) learned
+on train+dev and calibrated on their out-of-fold logits (Platt scaling) by
+``corpus/fit_score.py``. It ships as a JSON file of
 weights (``score_weights.json``); scoring is a dictionary look-up per feature.
 """
 
@@ -13,11 +15,22 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.tokens import Doc, Token
+
 from eventcoder.core.formats import ProposedEvent
+from eventcoder.extractors.rules.modality import NEGATORS, ModalityCues
+from eventcoder.extractors.rules.syntax import VERBAL, Regions, governor
 
 WEIGHTS = Path(__file__).with_name("score_weights.json")
 #: Used when no weights file is there (a fresh checkout before refitting): a neutral score.
 DEFAULT_SCORE = 0.5
+
+
+#: The role each type's act needs someone in: without it a proposal is more often wrong.
+CORE_ROLES = {"MEETING": "participant", "STATEMENT": "speaker", "AGREEMENT": "party", "REFUSAL": "refuser"}
+#: How far up the tree the nearest cue is looked for.
+MAX_UP = 6
+QUOTES = frozenset('"\u201c\u201d')
 
 
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
@@ -50,11 +63,123 @@ def features(event: ProposedEvent, pattern_id: str, lemma: str, pos: str, cued: 
     ]
     if not event.arguments:
         found.append(f"no_args={event.label}")
+    core = CORE_ROLES.get(event.label)
+    if core is not None and core not in roles:
+        found.append(f"no_core={event.label}")
     return found
 
 
+def _depth(n: int | None) -> str:
+    return "none" if n is None else str(n) if n < 2 else "2+"
+
+
+def _cue_kind(token: Token, cues: ModalityCues) -> str | None:
+    """The kind of modality cue ``token`` carries itself: a negator or modal among its children,
+    or a cue word of the pattern files as its lemma."""
+    for child in token.children:
+        if child.dep_ == "neg" or (child.dep_ in ("det", "advmod") and child.lower_ in NEGATORS):
+            return "neg"
+        if child.dep_ in ("aux", "auxpass"):
+            if child.lower_ in cues.hypothetical_modals:
+                return "hyp"
+            if child.lower_ in cues.planned_modals:
+                return "plan"
+        if child.dep_ == "mark" and child.lower_ in cues.conditional_marks:
+            return "if"
+    lemma = token.lemma_.lower()
+    if lemma in cues.negated_governors:
+        return "neg_word"
+    if lemma in cues.hypothetical_governors:
+        return "hyp_word"
+    if lemma in cues.planned_governors:
+        return "plan_word"
+    return None
+
+
+def parse_features(anchor: Token, modality: str, limits: tuple[int, int], cues: ModalityCues) -> list[str]:
+    """Where the modality may have come from and what kind of sentence holds the trigger.
+
+    The nearest word at or above the trigger that carries a cue (its kind and depth), a cue
+    elsewhere in the sentence that the rules did not take, the preposition that links a noun
+    trigger to its governor, each against the modality the rules chose; and quotes, brackets,
+    capitals, a question or a sentence with no verb. A few dozen token look-ups per proposal.
+    """
+    doc = anchor.doc
+    noun = anchor.pos_ not in VERBAL
+    found = []
+    above: set[int] = set()
+    nearest, depth, current = None, 0, anchor
+    while True:
+        above.add(current.i)
+        kind = _cue_kind(current, cues)
+        if kind is not None and nearest is None:
+            nearest = (kind, depth)
+        if current.head is current or depth >= MAX_UP:
+            break
+        current, depth = current.head, depth + 1
+    if nearest is None:
+        found.append(f"cue=none:{modality}")
+    else:
+        found += [f"cue={nearest[0]}:{modality}", f"cue_depth={_depth(nearest[1])}:{modality}"]
+    cued, question, no_verb = _sentence_facts(doc, limits, cues)
+    stray = sorted({kind for i, kind in cued if i not in above})
+    found += [f"stray_cue={k}:{modality}" for k in stray]
+    if noun:
+        link = governor(anchor)
+        via = "none" if link is None else "direct" if link[1] is None else link[1].lower_
+        found += [f"via={via}", f"via_modality={via}:{modality}"]
+        if any(c.dep_ == "poss" for c in anchor.children):
+            found.append("possessor")
+    start = limits[0]
+    before = doc[start:anchor.i]
+    if sum(t.text in QUOTES for t in before) % 2 or sum(t.text == "(" for t in before) > sum(t.text == ")" for t in before):
+        found.append("quoted")
+    if anchor.text[:1].isupper():
+        found.append("capital=first" if anchor.i == start else "capital=inner")
+    if question:
+        found.append("question")
+    if no_verb:
+        found.append("no_verb")
+    return found
+
+
+#: (doc, limits, facts) of the last sentence seen, read and replaced as one tuple (threads).
+_last_sentence: tuple | None = None
+
+
+def _sentence_facts(doc: Doc, limits: tuple[int, int], cues: ModalityCues) -> tuple[list[tuple[int, str]], bool, bool]:
+    """(cue-bearing tokens with their kinds, ends in "?", has no verb) for one sentence, kept
+    for the next call: a sentence's proposals are scored one after another."""
+    global _last_sentence
+    last = _last_sentence
+    if last is not None and last[0] is doc and last[1] == limits:
+        return last[2]
+    sentence = doc[limits[0]:limits[1]]
+    cued = [(t.i, kind) for t in sentence if (kind := _cue_kind(t, cues)) is not None]
+    facts = (cued, sentence.text.rstrip().endswith("?"), not any(t.pos_ in VERBAL for t in sentence))
+    _last_sentence = (doc, limits, facts)
+    return facts
+
+
+def neighbour_features(doc: Doc, proposals: list[tuple[ProposedEvent, list[str]]], regions: Regions) -> None:
+    """Add, to each proposal's features, what the other proposals of its sentence say about it:
+    its trigger inside another event's argument ("would not accept mediation": the meeting is
+    only what is refused; a treaty that is only a topic), and how many others of its type."""
+    by_sentence: dict[int, list[tuple[ProposedEvent, list[str]]]] = {}
+    for proposal in proposals:
+        span = doc.char_span(proposal[0].trigger.start, proposal[0].trigger.end, alignment_mode="expand")
+        by_sentence.setdefault(regions(span[0])[0] if span else -1, []).append(proposal)
+    for group in by_sentence.values():
+        for event, names in group:
+            start, end = event.trigger.start, event.trigger.end
+            inside = sorted({f"inside={other.label}:{a.role}" for other, _ in group if other is not event
+                             for a in other.arguments if a.start <= start and end <= a.end})
+            names += inside or ["inside=none"]
+            names.append(f"inside_modality={'yes' if inside else 'no'}:{event.modality}")
+
+
 class Scorer:
-    """Logistic weights plus the Platt calibration fitted on dev."""
+    """Logistic weights plus the Platt calibration fitted out of fold."""
 
     def __init__(self, weights: dict[str, float], a: float = 1.0, b: float = 0.0):
         self.weights, self.a, self.b = weights, a, b
