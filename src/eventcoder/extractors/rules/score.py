@@ -100,13 +100,20 @@ def parse_features(anchor: Token, modality: str, limits: tuple[int, int], cues: 
     """Where the modality may have come from and what kind of sentence holds the trigger.
 
     The nearest word at or above the trigger that carries a cue (its kind and depth), a cue
-    elsewhere in the sentence that the rules did not take, the preposition that links a noun
-    trigger to its governor, each against the modality the rules chose; and quotes, brackets,
-    capitals, a question or a sentence with no verb. A few dozen token look-ups per proposal.
+    elsewhere in the sentence that the rules did not take, the trigger's relation and the word
+    it hangs from, the preposition that links a noun trigger to its governor, each against the
+    modality the rules chose; the kind of the verb's subject (entity type or part of speech);
+    and quotes, brackets, capitals, a question or a sentence with no verb. A few dozen token
+    look-ups per proposal; the sentence-wide facts are computed once per sentence.
     """
     doc = anchor.doc
     noun = anchor.pos_ not in VERBAL
-    found = []
+    found = [f"dep_modality={anchor.dep_}:{modality}"]
+    if anchor.head is not anchor:
+        found.append(f"head_modality={anchor.head.lemma_.lower()}:{modality}")
+    subject = next((c for c in anchor.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None:
+        found.append(f"subject_ent={subject.ent_type_ or subject.pos_}")
     above: set[int] = set()
     nearest, depth, current = None, 0, anchor
     while True:
