@@ -177,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(report(scorer, proposals(rules, nlp, HERE / "test.jsonl"), "test"))
         return 0
-    records = record_proposals(rules, nlp, HERE / "train.jsonl") + record_proposals(rules, nlp, HERE / "dev.jsonl")
+    train, dev = record_proposals(rules, nlp, HERE / "train.jsonl"), record_proposals(rules, nlp, HERE / "dev.jsonl")
+    records = train + dev
     rows = [row for rs in records for row in rs]
     if args.cv:
         if args.drop:
@@ -209,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         handle.write(json.dumps(data, indent=1) + "\n")
     pooled, _ = cross_validate(records, FOLDS, l2, min_count)
     print(f"train+dev {FOLDS}-fold out-of-fold AUROC {pooled:.3f}")
-    print(report(scorer, [row for rs in records[: -len(record_proposals(rules, nlp, HERE / "dev.jsonl"))] for row in rs], "train (fitted on)"))
-    print(report(scorer, proposals(rules, nlp, HERE / "dev.jsonl"), "dev (fitted on)"))
+    print(report(scorer, [row for rs in train for row in rs], "train (fitted on)"))
+    print(report(scorer, [row for rs in dev for row in rs], "dev (fitted on)"))
     print(report(scorer, proposals(rules, nlp, HERE / "test.jsonl"), "test"))
     return 0
 

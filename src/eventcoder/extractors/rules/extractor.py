@@ -83,7 +83,7 @@ def _context(match: Match) -> list[str]:
     anchor = match.anchor
     found = [f"dep={anchor.dep_}"]
     if anchor.pos_ in VERBAL:
-        found.append(f"head={anchor.head.lemma_.lower() if anchor.head is not anchor else 'ROOT'}")
+        found.append(f"head={anchor.head.lemma_.lower() if anchor.head.i != anchor.i else 'ROOT'}")
     else:
         gov = match.slots.governor
         found.append(f"governor={gov.lemma_.lower() if gov is not None else 'none'}")

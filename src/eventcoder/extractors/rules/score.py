@@ -109,7 +109,7 @@ def parse_features(anchor: Token, modality: str, limits: tuple[int, int], cues: 
     doc = anchor.doc
     noun = anchor.pos_ not in VERBAL
     found = [f"dep_modality={anchor.dep_}:{modality}"]
-    if anchor.head is not anchor:
+    if anchor.head.i != anchor.i:
         found.append(f"head_modality={anchor.head.lemma_.lower()}:{modality}")
     subject = next((c for c in anchor.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is not None:
@@ -121,7 +121,7 @@ def parse_features(anchor: Token, modality: str, limits: tuple[int, int], cues: 
         kind = _cue_kind(current, cues)
         if kind is not None and nearest is None:
             nearest = (kind, depth)
-        if current.head is current or depth >= MAX_UP:
+        if current.head.i == current.i or depth >= MAX_UP:
             break
         current, depth = current.head, depth + 1
     if nearest is None:
