@@ -73,20 +73,23 @@ def _depth(n: int | None) -> str:
     return "none" if n is None else str(n) if n < 2 else "2+"
 
 
-def _cue_kind(token: Token, cues: ModalityCues) -> str | None:
-    """The kind of modality cue ``token`` carries itself: a negator or modal among its children,
-    or a cue word of the pattern files as its lemma."""
-    for child in token.children:
-        if child.dep_ == "neg" or (child.dep_ in ("det", "advmod") and child.lower_ in NEGATORS):
-            return "neg"
-        if child.dep_ in ("aux", "auxpass"):
-            if child.lower_ in cues.hypothetical_modals:
-                return "hyp"
-            if child.lower_ in cues.planned_modals:
-                return "plan"
-        if child.dep_ == "mark" and child.lower_ in cues.conditional_marks:
-            return "if"
-    lemma = token.lemma_.lower()
+def _child_cue(child: Token, cues: ModalityCues) -> str | None:
+    """The kind of cue a child lends the word it hangs from: a negator, a modal, an "if"."""
+    dep, word = child.dep_, child.lower_
+    if dep == "neg" or (dep in ("det", "advmod") and word in NEGATORS):
+        return "neg"
+    if dep in ("aux", "auxpass"):
+        if word in cues.hypothetical_modals:
+            return "hyp"
+        if word in cues.planned_modals:
+            return "plan"
+    elif dep == "mark" and word in cues.conditional_marks:
+        return "if"
+    return None
+
+
+def _word_cue(lemma: str, cues: ModalityCues) -> str | None:
+    """The kind of cue a word is by its lemma: a cue word of the pattern files."""
     if lemma in cues.negated_governors:
         return "neg_word"
     if lemma in cues.hypothetical_governors:
@@ -94,6 +97,15 @@ def _cue_kind(token: Token, cues: ModalityCues) -> str | None:
     if lemma in cues.planned_governors:
         return "plan_word"
     return None
+
+
+def _cue_kind(token: Token, cues: ModalityCues) -> str | None:
+    """The kind of modality cue ``token`` carries: its first cue-lending child, else its lemma."""
+    for child in token.children:
+        kind = _child_cue(child, cues)
+        if kind is not None:
+            return kind
+    return _word_cue(token.lemma_.lower(), cues)
 
 
 def parse_features(anchor: Token, modality: str, limits: tuple[int, int], cues: ModalityCues) -> list[str]:
@@ -114,11 +126,13 @@ def parse_features(anchor: Token, modality: str, limits: tuple[int, int], cues: 
     subject = next((c for c in anchor.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is not None:
         found.append(f"subject_ent={subject.ent_type_ or subject.pos_}")
+    start, end = limits
+    kinds, question, no_verb = _sentence_facts(doc, limits, cues)
     above: set[int] = set()
     nearest, depth, current = None, 0, anchor
     while True:
         above.add(current.i)
-        kind = _cue_kind(current, cues)
+        kind = kinds.get(current.i) if start <= current.i < end else _cue_kind(current, cues)
         if kind is not None and nearest is None:
             nearest = (kind, depth)
         if current.head.i == current.i or depth >= MAX_UP:
@@ -128,8 +142,7 @@ def parse_features(anchor: Token, modality: str, limits: tuple[int, int], cues: 
         found.append(f"cue=none:{modality}")
     else:
         found += [f"cue={nearest[0]}:{modality}", f"cue_depth={_depth(nearest[1])}:{modality}"]
-    cued, question, no_verb = _sentence_facts(doc, limits, cues)
-    stray = sorted({kind for i, kind in cued if i not in above})
+    stray = sorted({kind for i, kind in kinds.items() if i not in above})
     found += [f"stray_cue={k}:{modality}" for k in stray]
     if noun:
         link = governor(anchor)
@@ -137,9 +150,8 @@ def parse_features(anchor: Token, modality: str, limits: tuple[int, int], cues: 
         found += [f"via={via}", f"via_modality={via}:{modality}"]
         if any(c.dep_ == "poss" for c in anchor.children):
             found.append("possessor")
-    start = limits[0]
-    before = doc[start:anchor.i]
-    if sum(t.text in QUOTES for t in before) % 2 or sum(t.text == "(" for t in before) > sum(t.text == ")" for t in before):
+    before = doc[start:anchor.i].text
+    if sum(before.count(q) for q in QUOTES) % 2 or before.count("(") > before.count(")"):
         found.append("quoted")
     if anchor.text[:1].isupper():
         found.append("capital=first" if anchor.i == start else "capital=inner")
@@ -154,16 +166,30 @@ def parse_features(anchor: Token, modality: str, limits: tuple[int, int], cues: 
 _last_sentence: tuple | None = None
 
 
-def _sentence_facts(doc: Doc, limits: tuple[int, int], cues: ModalityCues) -> tuple[list[tuple[int, str]], bool, bool]:
-    """(cue-bearing tokens with their kinds, ends in "?", has no verb) for one sentence, kept
-    for the next call: a sentence's proposals are scored one after another."""
+def _sentence_facts(doc: Doc, limits: tuple[int, int], cues: ModalityCues) -> tuple[dict[int, str], bool, bool]:
+    """({token index: kind of cue it carries}, ends in "?", has no verb) for one sentence, in
+    one pass over its tokens, kept for the next call: a sentence's proposals come one after
+    another."""
     global _last_sentence
     last = _last_sentence
     if last is not None and last[0] is doc and last[1] == limits:
         return last[2]
-    sentence = doc[limits[0]:limits[1]]
-    cued = [(t.i, kind) for t in sentence if (kind := _cue_kind(t, cues)) is not None]
-    facts = (cued, sentence.text.rstrip().endswith("?"), not any(t.pos_ in VERBAL for t in sentence))
+    start, end = limits
+    lent: dict[int, str] = {}
+    words: dict[int, str] = {}
+    verb, last_text = False, ""
+    for token in doc[start:end]:
+        kind = _child_cue(token, cues)
+        if kind is not None and start <= token.head.i < end and token.head.i != token.i:
+            lent.setdefault(token.head.i, kind)  # children come in text order, as in _cue_kind
+        kind = _word_cue(token.lemma_.lower(), cues)
+        if kind is not None:
+            words[token.i] = kind
+        verb = verb or token.pos_ in VERBAL
+        if not token.is_space:
+            last_text = token.text
+    kinds = {**words, **lent}  # a child's cue comes before the word's own
+    facts = (kinds, last_text == "?", not verb)
     _last_sentence = (doc, limits, facts)
     return facts
 
