@@ -36,15 +36,27 @@ def test_auroc_and_reliability_by_hand():
     assert rows[0][:2] == ("0.0-0.1", 1) and rows[-1][1] == 2 and rows[-1][3] == 0.5
 
 
-def test_score_ranks_kept_above_wrong_proposals_on_dev(rules, nlp):
-    """Dev is the calibration split, not the training one: the ranking must hold there."""
+def test_score_ranks_kept_above_wrong_proposals_out_of_fold(rules, nlp):
+    """Train and dev are both fitted on, so the ranking is checked out of fold: each record's
+    proposals scored by weights fitted without it (one draw of 5 folds, by record)."""
     fit = _fit_module()
-    rows = fit.proposals(rules, nlp, ROOT / "corpus" / "dev.jsonl")
-    scores = [rules.scorer(names) for names, _ in rows]
-    labels = [y for _, y in rows]
-    assert 0 < sum(labels) < len(labels)
-    assert fit.auroc(scores, labels) >= 0.8
-    assert len(set(scores)) > 10, "not a constant per modality"
+    records = fit.record_proposals(rules, nlp, ROOT / "corpus" / "train.jsonl") + fit.record_proposals(rules, nlp, ROOT / "corpus" / "dev.jsonl")
+    scored = fit.out_of_fold(records, 5, fit.L2, fit.MIN_COUNT, seed=0)
+    labels = [y for _, _, y in scored]
+    assert 0 < sum(labels) < len(labels) and {f for f, _, _ in scored} == set(range(5))
+    assert fit.auroc([z for _, z, _ in scored], labels) >= 0.85
+    shipped = [rules.scorer(names) for rs in records for names, _ in rs]
+    assert len(set(shipped)) > 10, "not a constant per modality"
+
+
+def test_cross_validation_folds_keep_a_records_proposals_together():
+    fit = _fit_module()
+    records = [[(["bias", f"r{r}"], r % 2)] * 3 for r in range(10)]
+    scored = fit.out_of_fold(records, 5, 1.0, 1, seed=0)
+    assert len(scored) == 30
+    folds = [[f for f, _, _ in scored[i:i + 3]] for i in range(0, 30, 3)]
+    assert all(len(set(f)) == 1 for f in folds)  # a record's three rows sit in one fold
+    assert sorted(f[0] for f in folds) == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
 
 
 def test_above_min_score_keeps_unscored_and_drops_low():

@@ -24,7 +24,13 @@ from eventcoder.extractors.rules.patterns import (
     load_patterns,
     split_slots,
 )
-from eventcoder.extractors.rules.score import DEFAULT_SCORE, default_scorer, features
+from eventcoder.extractors.rules.score import (
+    DEFAULT_SCORE,
+    default_scorer,
+    features,
+    neighbour_features,
+    parse_features,
+)
 from eventcoder.extractors.rules.senses import SenseChecks
 from eventcoder.extractors.rules.spans import (
     MAX_CONTENT,
@@ -77,7 +83,7 @@ def _context(match: Match) -> list[str]:
     anchor = match.anchor
     found = [f"dep={anchor.dep_}"]
     if anchor.pos_ in VERBAL:
-        found.append(f"head={anchor.head.lemma_.lower() if anchor.head is not anchor else 'ROOT'}")
+        found.append(f"head={anchor.head.lemma_.lower() if anchor.head.i != anchor.i else 'ROOT'}")
     else:
         gov = match.slots.governor
         found.append(f"governor={gov.lemma_.lower() if gov is not None else 'none'}")
@@ -309,7 +315,7 @@ class RuleExtractor:
             match.anchor.pos_,
             cued=pattern.modality is None and modality != "asserted",
             sentence_words=limits[1] - limits[0],
-            context=_context(match),
+            context=_context(match) + parse_features(match.anchor, modality, limits, self.patterns.cues),
         )
         return event, names
 
@@ -355,6 +361,7 @@ class RuleExtractor:
                 proposal = self._event(match, etype, regions, refusal_anchors)
                 if self.senses.keep(doc, proposal[0], match.anchor, match.slots.governor is not None):
                     found.append(proposal)
+            neighbour_features(doc, found, regions)
         return found
 
     def events(self, doc: Doc) -> list[ProposedEvent]:
