@@ -15,6 +15,7 @@ from eventcoder.extractors.rules.spans import (
     TIME_ENTS,
     actor_head,
     entity_of,
+    is_duration,
 )
 
 #: Prepositions whose object can be the place of an event, and those whose object a date.
@@ -184,14 +185,15 @@ def places_and_times(slots: Slots, limits: tuple[int, int], actors: list[Token] 
             seen.add(child.i)
             if child.dep_ in ("npadvmod", "tmod"):
                 ent = entity_of(child, TIME_ENTS)
-                if ent is not None:
+                if ent is not None and not is_duration(ent):
                     found.append(("time", ent))
             elif child.dep_ == "prep":
                 word = child.lower_
                 for obj in syntax.children(child, ("pobj",)):
                     ent = entity_of(obj, TIME_ENTS)
                     if ent is not None and word in TIME_PREPS:
-                        found.append(("time", ent))
+                        if not is_duration(ent):  # "for months", "after 14 hours of talks"
+                            found.append(("time", ent))
                         continue
                     ent = entity_of(obj, PLACE_ENTS)
                     if ent is None and word in PLACE_PREPS and obj.pos_ == "NOUN" and obj.i not in slots.trigger:

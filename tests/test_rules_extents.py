@@ -1,0 +1,132 @@
+"""Argument extents (issue 15, item 4; docs/guidelines.md "Span extents"), on sentences of our own."""
+
+from __future__ import annotations
+
+import pytest
+from test_rules_events import extract, fillers, find
+
+# -- what a refusal refuses -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, refused",
+    [
+        ("Uruguay refused to sign the fisheries pact.", "sign the fisheries pact"),
+        ("The junta has so far declined to release the detained journalists.", "release the detained journalists"),
+    ],
+)
+def test_a_refused_verb_phrase_starts_after_to(rules, nlp, text, refused):
+    event = find(extract(rules, nlp, text), "REFUSAL", "")
+    assert fillers(event, "refused") == [refused]
+
+
+@pytest.mark.parametrize(
+    "text, refused",
+    [
+        ("Bolivia declined to attend the regional summit in Lima.", "the regional summit in Lima"),
+        ("The rebels refused to send a delegation to the peace conference in Nairobi.", "the peace conference in Nairobi"),
+    ],
+)
+def test_refusing_to_attend_refuses_the_event_with_its_place(rules, nlp, text, refused):
+    event = find(extract(rules, nlp, text), "REFUSAL", "")
+    assert fillers(event, "refused") == [refused]
+    assert fillers(event, "place") == [], "the place is the summit's, inside what is refused"
+
+
+# -- content ----------------------------------------------------------------------------------
+
+
+def test_content_stops_before_a_participle_of_the_reporting_clause(rules, nlp):
+    text = "The mayor said the city would skip the trade fair in Porto, describing it as a waste of money."
+    said = find(extract(rules, nlp, text), "STATEMENT", "said")
+    assert fillers(said, "content") == ["the city would skip the trade fair in Porto"]
+
+
+def test_content_stops_before_a_second_verb_of_the_reporting_clause(rules, nlp):
+    text = "She urged the council to be guided by the facts and pointed to the calm in the region."
+    urged = find(extract(rules, nlp, text), "STATEMENT", "urged")
+    assert fillers(urged, "content") == ["to be guided by the facts"]
+
+
+def test_content_keeps_coordinated_verbs_of_the_reported_clause(rules, nlp):
+    text = "The ministers discussed water rights by phone on Monday and agreed to meet in Rabat, the ministry said."
+    said = find(extract(rules, nlp, text), "STATEMENT", "said")
+    assert fillers(said, "content") == ["The ministers discussed water rights by phone on Monday and agreed to meet in Rabat"]
+
+
+def test_a_conditional_content_keeps_its_if(rules, nlp):
+    text = "\u201cIf Quito is ready to compromise, Lima is ready to talk,\u201d Herrera said."
+    said = find(extract(rules, nlp, text), "STATEMENT", "said")
+    assert fillers(said, "content") == ["If Quito is ready to compromise, Lima is ready to talk"]
+
+
+def test_a_quote_inside_the_content_keeps_its_closing_mark(rules, nlp):
+    text = 'The envoy urged both sides to treat the issue "with restraint".'
+    urged = find(extract(rules, nlp, text), "STATEMENT", "urged")
+    assert fillers(urged, "content") == ['to treat the issue "with restraint"']
+
+
+def test_a_person_is_not_what_is_said(rules, nlp):
+    text = ("Chile wants closer ties with its neighbours in the fight against smuggling, Chilean Deputy Minister "
+            "Rodrigo Paz said as he met with Deputy Head of the World Customs Organization (WCO) Laura Brennan in Lyon.")
+    said = find(extract(rules, nlp, text), "STATEMENT", "said")
+    assert not any("Brennan" in c for c in fillers(said, "content"))
+
+
+# -- topics, places and times ---------------------------------------------------------------------
+
+
+def test_by_phone_is_not_part_of_the_topic(rules, nlp):
+    event = find(extract(rules, nlp, "The two presidents discussed the fishing dispute by phone on Friday."), "MEETING", "discussed")
+    assert fillers(event, "topic") == ["the fishing dispute"]
+    assert fillers(event, "time") == ["Friday"]
+
+
+def test_a_place_hung_on_the_topic_is_the_place_of_the_event(rules, nlp):
+    text = "Peru and Chile are expected to sign a treaty on maritime cooperation in Lima on 3 May."
+    event = find(extract(rules, nlp, text), "AGREEMENT", "sign a treaty")
+    assert fillers(event, "topic") == ["maritime cooperation"]
+    assert fillers(event, "place") == ["Lima"]
+
+
+def test_a_state_of_affairs_keeps_its_place(rules, nlp):
+    text = "Peru and Chile are expected to sign a treaty on the conflict in Tacna."
+    event = find(extract(rules, nlp, text), "AGREEMENT", "sign a treaty")
+    assert fillers(event, "topic") == ["the conflict in Tacna"]
+    assert fillers(event, "place") == []
+
+
+def test_an_agreed_infinitive_keeps_its_own_time(rules, nlp):
+    event = find(extract(rules, nlp, "The ministers agreed to meet again in October."), "AGREEMENT", "agreed")
+    assert fillers(event, "topic") == ["to meet again in October"]
+    assert fillers(event, "time") == []
+
+
+def test_a_comma_relative_clause_is_not_part_of_the_topic(rules, nlp):
+    text = "Ghana and Togo signed a memorandum on the Volta bridge, which links the two capitals."
+    event = find(extract(rules, nlp, text), "AGREEMENT", "signed a memorandum")
+    assert fillers(event, "topic") == ["the Volta bridge"]
+
+
+@pytest.mark.parametrize(
+    "text, label, trigger",
+    [
+        ("Hungary has been blocking the new aid package for Kyiv for months.", "REFUSAL", "blocking"),
+        ("The envoys reached a deal after 16 hours of talks.", "AGREEMENT", "deal"),
+    ],
+)
+def test_a_duration_is_not_a_time(rules, nlp, text, label, trigger):
+    assert fillers(find(extract(rules, nlp, text), label, trigger), "time") == []
+
+
+def test_a_point_in_time_is_still_a_time(rules, nlp):
+    assert fillers(find(extract(rules, nlp, "The envoys will meet next week."), "MEETING", "meet"), "time") == ["next week"]
+
+
+# -- actors -----------------------------------------------------------------------------------
+
+
+def test_a_name_in_a_comma_apposition_is_kept_whatever_its_entity_label(rules, nlp):
+    text = "The EU's top diplomat, Marta Esteban, said she would travel to Tbilisi."
+    said = find(extract(rules, nlp, text), "STATEMENT", "said")
+    assert any("Marta Esteban" in s for s in fillers(said, "speaker")), fillers(said, "speaker")
