@@ -130,3 +130,29 @@ def test_a_name_in_a_comma_apposition_is_kept_whatever_its_entity_label(rules, n
     text = "The EU's top diplomat, Marta Esteban, said she would travel to Tbilisi."
     said = find(extract(rules, nlp, text), "STATEMENT", "said")
     assert any("Marta Esteban" in s for s in fillers(said, "speaker")), fillers(said, "speaker")
+
+
+# -- "let me say" (issue 15: a first-person imperative of saying is said now) ------------------
+
+
+@pytest.mark.parametrize(
+    "text, trigger",
+    [
+        ("Let me say that Peru has always been open to dialogue, Ramos said.", "say"),
+        ("\u201cLet us stress that the border will stay open,\u201d the minister told reporters.", "stress"),
+        ("\u201cLet me tell you, we will not give up,\u201d Ortega told the crowd.", "tell"),
+    ],
+)
+def test_let_me_say_is_an_asserted_statement(rules, nlp, text, trigger):
+    assert find(extract(rules, nlp, text), "STATEMENT", trigger).modality == "asserted"
+
+
+@pytest.mark.parametrize(
+    "text, label, trigger",
+    [
+        ("\u201cLet us talk to each other,\u201d the minister said.", "MEETING", "talk"),
+        ("Let them say what they want about the accord.", "STATEMENT", "say"),
+    ],
+)
+def test_other_lets_stay_hypothetical(rules, nlp, text, label, trigger):
+    assert find(extract(rules, nlp, text), label, trigger).modality == "hypothetical"

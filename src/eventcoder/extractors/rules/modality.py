@@ -241,7 +241,7 @@ def detect_modality(
     scope = min((d for d in (chain.adjunct, chain.detached) if d is not None), default=None)
     if conditions and _has_conditional(tokens[:scope], cues):
         claim("hypothetical")
-    if chain.reporter is not None:
+    if chain.reporter is not None and not _performative_let(chain.reporter, anchor, cues):
         keys = _keys(chain.reporter, None)
         if any(k in cues.hypothetical_governors for k in keys):
             claim("hypothetical")
@@ -250,7 +250,7 @@ def detect_modality(
     for depth, (token, via) in enumerate(chain.links):
         depth_now = depth
         wish = False
-        if depth > 0 and token.i not in chain.siblings:
+        if depth > 0 and token.i not in chain.siblings and not _performative_let(token, anchor, cues):
             keys = _keys(token, via, token.i in chain.controllers)
             if any(k in cues.negated_governors for k in keys):
                 claim("negated")
@@ -304,6 +304,22 @@ def detect_modality(
     if chain.irrealis:
         claim("hypothetical")
     return found
+
+
+#: The first person a "let" of saying speaks in: "let me say", "let us stress".
+FIRST_PERSON = frozenset({"me", "us"})
+
+
+def _performative_let(let: Token, anchor: Token, cues: ModalityCues) -> bool:
+    """"Let me say that ...", "let us stress ...": the speaker says it now, in saying it, so the
+    statement is asserted (docs/guidelines.md), unlike the exhortation "let's talk" or the
+    permission "they let him speak" (a "let" with a subject of its own is no imperative)."""
+    if let.lemma_.lower() != "let" or anchor.lemma_.lower() not in cues.reporting_verbs:
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in let.children):
+        return False
+    speakers = [c for c in (*anchor.children, *let.children) if c.dep_ in ("nsubj", "dobj")]
+    return any(c.lower_ in FIRST_PERSON for c in speakers)
 
 
 def _negative_governor(reporter: Token | None, cues: ModalityCues) -> bool:
