@@ -156,3 +156,35 @@ def test_let_me_say_is_an_asserted_statement(rules, nlp, text, trigger):
 )
 def test_other_lets_stay_hypothetical(rules, nlp, text, label, trigger):
     assert find(extract(rules, nlp, text), label, trigger).modality == "hypothetical"
+
+
+# -- an agreement that is only sought (corpus convention 2 with the modality its context gives) ----
+
+
+@pytest.mark.parametrize(
+    "text, trigger",
+    [
+        ("A fresh truce is out of the question as long as the raids go on, the Georgian government said.", "truce"),
+        ("Gabon pulled out of the talks on a regional fisheries accord.", "accord"),
+        ("Delegates resumed negotiations over a new border treaty in Vienna.", "treaty"),
+    ],
+)
+def test_an_agreement_ruled_out_or_under_negotiation_is_hypothetical(rules, nlp, text, trigger):
+    event = find(extract(rules, nlp, text), "AGREEMENT", trigger)
+    assert event.modality == "hypothetical"
+
+
+def test_an_agreement_whose_implementation_is_discussed_exists(rules, nlp):
+    text = "The ministers held talks on the implementation of the 2015 accord."
+    assert find(extract(rules, nlp, text), "AGREEMENT", "accord").modality == "asserted"
+
+
+def test_a_summit_that_is_only_the_venue_is_still_a_meeting(rules, nlp):
+    events = extract(rules, nlp, "The Chilean president spoke to reporters at the summit in Quito.")
+    assert find(events, "MEETING", "summit").modality == "asserted"
+
+
+def test_in_protest_is_not_part_of_the_topic(rules, nlp):
+    text = "Gabon walked out of the talks on fishing quotas in protest at the seizure of its trawlers."
+    event = find(extract(rules, nlp, text), "MEETING", "talks")
+    assert fillers(event, "topic") == ["fishing quotas"]

@@ -35,6 +35,8 @@ RANK = {"asserted": 0, "planned": 1, "hypothetical": 2, "negated": 3}
 #: the summit" says the meeting did not happen, not the summit.
 ADJUNCT_PREPS = frozenset({"at", "after", "following", "since", "amid", "throughout", "despite", "before", "during"})
 MAX_DEPTH = 5
+#: Longest prepositional phrase of a copula read as a fixed cue phrase ("out of the question").
+MAX_PHRASE = 4
 #: Conjunctions across which coordinated verbs share no negation or modal.
 CONTRASTIVE = frozenset({"but", "yet", "though", "although", "whereas"})
 
@@ -66,6 +68,10 @@ class ModalityCues:
     #: request"): the statement noun was made whatever the answer, so no cue of the answering
     #: verb reaches it, not even a future.
     response_governors: set[str] = field(default_factory=set)
+    #: Negotiating nouns with their preposition ("talks on", "negotiations over"): an event noun
+    #: that is their direct topic is only sought ("withdrew from the talks on a security pact":
+    #: the pact is hypothetical), while "talks on implementing the accord" leave the accord be.
+    sought_governors: set[str] = field(default_factory=set)
     irrealis_gerund_preps: set[str] = field(default_factory=set)
     stance_verbs: set[str] = field(default_factory=set)
 
@@ -87,6 +93,9 @@ def _keys(token: Token, via: Token | None, controls: bool = False) -> list[str]:
     for child in token.children:
         if child.dep_ == "prt" or (controls and child.dep_ in ("prep", "advmod")):
             keys.append(f"{lemma} {child.lower_}")
+        elif child.dep_ == "prep" and token.pos_ == "AUX" and child.right_edge.i - child.i < MAX_PHRASE:
+            # a copula's fixed phrase: "a ceasefire is out of the question", "is off the table"
+            keys.append(f"{lemma} {child.doc[child.i : child.right_edge.i + 1].text.lower()}")
     return keys
 
 
@@ -261,6 +270,8 @@ def detect_modality(
                 wish = not any(k in cues.negated_governors for k in keys)
             if any(k in cues.planned_governors for k in keys):
                 claim("planned")
+            if depth == 1 and via is not None and any(k in cues.sought_governors for k in keys):
+                claim("hypothetical")
         own = negation_in_trigger and depth == 0
         for child in token.children:
             if child.i in trigger and negation_in_trigger:

@@ -261,8 +261,16 @@ def clause_span(token: Token, limits: tuple[int, int], trigger: set[int], max_le
     return clipped(token, start, end, limits, trigger)
 
 
+#: "in protest", "in response to ...": why the event happened, never what it was about.
+REASON_NOUNS = frozenset({"protest", "response", "retaliation", "solidarity", "reprisal"})
+
+
 def _means(prep: Token) -> bool:
-    return prep.lower_ in MEANS_PREPS and any(o.lemma_.lower() in MEANS_NOUNS for o in children(prep, ("pobj",)))
+    """"by phone", "in protest (at ...)": how or why the event happened."""
+    objects = children(prep, ("pobj",))
+    if prep.lower_ == "in" and any(o.lemma_.lower() in REASON_NOUNS and not children(o, ("det",)) for o in objects):
+        return True
+    return prep.lower_ in MEANS_PREPS and any(o.lemma_.lower() in MEANS_NOUNS for o in objects)
 
 
 def _trailing_adjunct(prep: Token, located: set[str]) -> tuple[str, Span | None] | None:
