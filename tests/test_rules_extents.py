@@ -188,3 +188,49 @@ def test_in_protest_is_not_part_of_the_topic(rules, nlp):
     text = "Gabon walked out of the talks on fishing quotas in protest at the seizure of its trawlers."
     event = find(extract(rules, nlp, text), "MEETING", "talks")
     assert fillers(event, "topic") == ["fishing quotas"]
+
+
+# -- who takes part, and where (part 4: the commonest remaining errors on train and dev) ---------
+
+
+def test_who_holds_a_visit_is_named_by_it_not_by_the_verb_around_it(rules, nlp):
+    text = "Quito and Lima are expected to sign a water accord during a visit by the Ecuadorian president in May."
+    visit = find(extract(rules, nlp, text), "MEETING", "visit")
+    assert fillers(visit, "participant") == ["the Ecuadorian president"]
+
+
+def test_a_possessive_pronoun_gives_way_to_the_subject_it_stands_for(rules, nlp):
+    text = "Brazil and Chile will hold their annual strategic dialogue in Santiago in June."
+    dialogue = find(extract(rules, nlp, text), "MEETING", "dialogue")
+    assert "their" not in fillers(dialogue, "participant")
+    assert set(fillers(dialogue, "participant")) == {"Brazil", "Chile"}
+
+
+@pytest.mark.parametrize(
+    "text, participants",
+    [
+        ("The Kenyan minister voiced concern over the drought during a phone call with his Ugandan counterpart.",
+         {"The Kenyan minister", "his Ugandan counterpart"}),
+        ("Kenya and Uganda reached a convergence of views on fishing rights during a phone call on Monday.", {"Kenya", "Uganda"}),
+    ],
+)
+def test_what_a_verb_acts_on_during_a_call_is_no_participant(rules, nlp, text, participants):
+    call = find(extract(rules, nlp, text), "MEETING", "phone call")
+    assert set(fillers(call, "participant")) == participants
+
+
+@pytest.mark.parametrize(
+    "text, trigger, place",
+    [
+        ("Thailand and Laos agreed to reopen the bridge after talks between their ministers in Vientiane.", "talks", "Vientiane"),
+        ("The envoy spoke after a meeting of Andean foreign ministers in La Paz.", "meeting", "La Paz"),
+        ("Chile will host a conference on ocean plastics in Valparaiso in March.", "conference", "Valparaiso"),
+    ],
+)
+def test_a_place_hung_on_a_noun_triggers_complement_is_the_events(rules, nlp, text, trigger, place):
+    assert fillers(find(extract(rules, nlp, text), "MEETING", trigger), "place") == [place]
+
+
+def test_talks_on_a_conflict_are_not_held_where_it_is(rules, nlp):
+    text = "The two presidents met in Brasilia for talks on the conflict in Darfur."
+    assert "Darfur" not in fillers(find(extract(rules, nlp, text), "MEETING", "talks"), "place")

@@ -84,7 +84,10 @@ class Slots:
         if slot == "clause":
             return syntax.children(anchor, ("ccomp",))
         if slot == "possessor":
-            return syntax.children(anchor, ("poss",))
+            found = syntax.children(anchor, ("poss",))
+            if found and all(t.pos_ == "PRON" for t in found) and self["governor_subject"]:
+                return []  # "Brunei and Manila will hold their first meeting": "their" is the subject
+            return found
         if slot == "compound":
             return _actor_modifiers(anchor)
         if slot == "modifier":
@@ -96,14 +99,29 @@ class Slots:
             gov = self.governor
             if gov is None:
                 return []
+            if self._governor[1] is not None and self._holders():
+                return []  # "signed an accord during a visit by the Lao premier": he makes the visit
             if slot == "governor_object":
-                return syntax.children(gov, ("dobj",))
+                # "told her counterpart during a phone call", but "expressed concern during a phone
+                # call" and "did not discuss Venezuela during the call": what the verb acts on
+                objects = syntax.children(gov, ("dobj",))
+                if self._governor[1] is None:
+                    return objects
+                return [t for t in objects if is_actor(actor_head(t), self.actor_nouns) and t.ent_type_ not in PLACE_ENTS]
             inside = {a.i for a in anchor.subtree}
             found, _ = syntax.subject_of(gov)
             return self._actors([t for t in found if t.i not in inside])
         if slot.startswith("prep:"):
             return self._prep(slot[5:].split("|"))
         return []
+
+    def _holders(self) -> bool:
+        """Whether a noun trigger names who holds it: "a visit by X", "a meeting of X's ministers",
+        "X's summit" (not a pronoun, which stands for the subject)."""
+        anchor = self.anchor
+        if any(t.pos_ != "PRON" for t in syntax.children(anchor, ("poss",))):
+            return True
+        return any(is_actor(actor_head(t), self.actor_nouns) for t in syntax.prep_objects([anchor], ("by", "of")))
 
     def _prep(self, words: list[str]) -> list[Token]:
         found = syntax.prep_objects(self.tokens, words)
@@ -161,13 +179,35 @@ def is_actor(token: Token, actor_nouns: set[str]) -> bool:
     return token.lemma_.lower() in actor_nouns
 
 
-def places_and_times(slots: Slots, limits: tuple[int, int], actors: list[Token] = (), objects: bool = True) -> list[tuple[str, Span]]:
+#: Prepositions of a noun trigger's complements, the last of which the parser often hangs the
+#: event's place on: "talks between their ministers in Hua Hin", "a meeting of ASEAN ministers
+#: in Jakarta", "a conference on maritime security in Tangier".
+COMPLEMENT_PREPS = frozenset({"with", "between", "among", "of", "through", "on", "about", "over", "by"})
+
+
+def _complements(slots: Slots, located: set[str]) -> list[Token]:
+    """The objects of a noun trigger's complements (and their conjuncts, and an of-phrase under
+    them), last in line for a place or time, and not nouns that are where they are ("talks on
+    the insurgency in Cabo Delgado" are not held there)."""
+    if slots.anchor.pos_ in syntax.VERBAL:
+        return []
+    found: list[Token] = []
+    for obj in syntax.prep_objects(slots.tokens, COMPLEMENT_PREPS):
+        for token in syntax.conjuncts(obj):
+            found.append(token)
+            found += syntax.prep_objects([token], ("of",))
+    return [t for t in found if t.i not in slots.trigger and t.lemma_.lower() not in located]
+
+
+def places_and_times(slots: Slots, limits: tuple[int, int], actors: list[Token] = (), objects: bool = True,
+                     located: set[str] = frozenset()) -> list[tuple[str, Span]]:
     """("place", span) and ("time", span) attached to the trigger, its objects or governor.
 
     Looking one step below the trigger's objects (when ``objects``: the pattern reads its
     object as an actor) and its ``actors`` (the heads of its actor arguments) tolerates the
     parser attaching "in Geneva" to them ("met Putin in Geneva") rather than to the verb. A
-    place inside an at/in phrase counts too: "said at a news conference in Moscow".
+    place inside an at/in phrase counts too: "said at a news conference in Moscow". A noun
+    trigger's complements come last (``_complements``).
     """
     hosts = list(slots.tokens)
     if objects:
@@ -176,6 +216,7 @@ def places_and_times(slots: Slots, limits: tuple[int, int], actors: list[Token] 
     hosts += [a for a in actors if a.i not in slots.trigger]
     if slots.head_verb is not None:
         hosts.append(slots.head_verb)
+    hosts += _complements(slots, located)
     found: list[tuple[str, Span]] = []
     seen: set[int] = set()
     for host in hosts:

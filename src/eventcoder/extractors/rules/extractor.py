@@ -310,7 +310,7 @@ class RuleExtractor:
         actors = [doc[a_span.end - 1] for a_span in actor_tails if not left <= a_span.end - 1 <= right]
         object_role = etype.role(match.rule.pattern.slots.get("object", ""))
         objects = object_role is not None and object_role.kind == "ACTOR"  # not "said Amy Pope in Geneva"
-        for role_name, span in places_and_times(match.slots, limits, actors, objects):
+        for role_name, span in places_and_times(match.slots, limits, actors, objects, self.located):
             if any(span.start_char < a.end and a.start < span.end_char for a in arguments if a.role != "content"):
                 continue
             add(role_name, span)
