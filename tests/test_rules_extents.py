@@ -234,3 +234,34 @@ def test_a_place_hung_on_a_noun_triggers_complement_is_the_events(rules, nlp, te
 def test_talks_on_a_conflict_are_not_held_where_it_is(rules, nlp):
     text = "The two presidents met in Brasilia for talks on the conflict in Darfur."
     assert "Darfur" not in fillers(find(extract(rules, nlp, text), "MEETING", "talks"), "place")
+
+
+@pytest.mark.parametrize(
+    "text, label, trigger, place, time",
+    [
+        # an infinitive of purpose happens where and when the act it serves does
+        ("Officials of both sides will meet in Tarija on Thursday to discuss the dam.", "MEETING", "discuss", "Tarija", "Thursday"),
+        # the destination of a journey made for the event
+        ("The Chilean president will travel to Brasilia on Friday to chair a summit on trade.", "MEETING", "summit",
+         "Brasilia", "Friday"),
+        ("The Bolivian envoy will visit Lima next week for talks on the border.", "MEETING", "talks", "Lima", "next week"),
+        # an occasion's place and date are the event's (corpus convention 9)
+        ("Uruguay and Paraguay signed four agreements during a visit by the Paraguayan president to Brasilia on Monday.",
+         "AGREEMENT", "signed four agreements", "Brasilia", "Monday"),
+        ("Chile and Peru reached a convergence of views on fishing during a phone call on Wednesday.",
+         "AGREEMENT", "convergence of views", None, "Wednesday"),
+        # "the town of X" is in X; "Monday's meeting" is on Monday
+        ("Ministers of both countries met in the border town of Desaguadero on Sunday.", "MEETING", "met", "Desaguadero", "Sunday"),
+        ("Quito is expected to veto the plan at Monday's meeting of Andean ministers.", "MEETING", "meeting", None, "Monday"),
+    ],
+)
+def test_places_and_times_of_what_the_event_is_part_of(rules, nlp, text, label, trigger, place, time):
+    event = find(extract(rules, nlp, text), label, trigger)
+    assert fillers(event, "place") == ([place] if place else [])
+    assert fillers(event, "time") == ([time] if time else [])
+
+
+def test_a_place_is_not_taken_from_an_infinitive_that_is_agreed(rules, nlp):
+    text = "Peru and Chile agreed in Lima on Friday to resume talks on the maritime border."
+    talks = find(extract(rules, nlp, text), "MEETING", "talks")
+    assert fillers(talks, "place") == [] and fillers(talks, "time") == []

@@ -12,14 +12,16 @@ from eventcoder.extractors.rules import syntax
 from eventcoder.extractors.rules.spans import (
     ACTOR_ENTS,
     PLACE_ENTS,
+    PLACE_PREPS,
     TIME_ENTS,
     actor_head,
     entity_of,
     is_duration,
+    occasion,
+    place_of,
 )
 
-#: Prepositions whose object can be the place of an event, and those whose object a date.
-PLACE_PREPS = frozenset({"in", "at"})
+#: Prepositions whose object can be a date (PLACE_PREPS: those whose object a place).
 TIME_PREPS = frozenset({"on", "in", "at", "during", "since", "until", "by", "from", "before", "after", "within", "for", "through", "throughout", "till"})
 PERSONAL_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "us", "him", "her", "them", "me", "who"})
 
@@ -216,6 +218,11 @@ def places_and_times(slots: Slots, limits: tuple[int, int], actors: list[Token] 
     hosts += [a for a in actors if a.i not in slots.trigger]
     if slots.head_verb is not None:
         hosts.append(slots.head_verb)
+    # "will meet in Male on Thursday to discuss it", "will travel to Kinshasa to chair a summit"
+    purpose = _purpose_of(slots.head_verb if slots.head_verb is not None else slots.anchor)
+    if purpose is not None:
+        hosts.append(purpose)
+    travels = {h.i for h in hosts[-2:] if h.pos_ in syntax.VERBAL and h.lemma_.lower() in TRAVEL_VERBS and h.i not in slots.trigger}
     hosts += _complements(slots, located)
     found: list[tuple[str, Span]] = []
     seen: set[int] = set()
@@ -224,7 +231,14 @@ def places_and_times(slots: Slots, limits: tuple[int, int], actors: list[Token] 
             if child.i in seen or child.i in slots.trigger or not limits[0] <= child.i < limits[1]:
                 continue
             seen.add(child.i)
-            if child.dep_ in ("npadvmod", "tmod"):
+            if host.i in travels and child.dep_ in ("dobj", "prep") and (child.dep_ == "dobj" or child.lower_ == "to"):
+                # the destination of a journey made for the event: "travel to Vientiane for talks"
+                target = child if child.dep_ == "dobj" else next(iter(syntax.children(child, ("pobj",))), None)
+                ent = entity_of(target, PLACE_ENTS) if target is not None else None
+                if ent is not None:
+                    found.append(("place", ent))
+                continue
+            if child.dep_ in ("npadvmod", "tmod", "poss"):  # "on Friday", "Monday's meeting"
                 ent = entity_of(child, TIME_ENTS)
                 if ent is not None and not is_duration(ent):
                     found.append(("time", ent))
@@ -236,20 +250,36 @@ def places_and_times(slots: Slots, limits: tuple[int, int], actors: list[Token] 
                         if not is_duration(ent):  # "for months", "after 14 hours of talks"
                             found.append(("time", ent))
                         continue
-                    ent = entity_of(obj, PLACE_ENTS)
-                    if ent is None and word in PLACE_PREPS and obj.pos_ == "NOUN" and obj.i not in slots.trigger:
-                        ent = _nested_place(obj)
+                    ent = place_of(obj)
                     if ent is not None and word in PLACE_PREPS:
                         found.append(("place", ent))
+                    elif word in OCCASION_PREPS and obj.pos_ == "NOUN" and obj.i not in slots.trigger:
+                        found += occasion(obj)
     return found
 
 
-def _nested_place(noun: Token) -> Span | None:
-    """"at a news conference in Moscow": the place of the occasion the event happened at."""
-    for prep in syntax.children(noun, ("prep",)):
-        if prep.lower_ in PLACE_PREPS:
-            for obj in syntax.children(prep, ("pobj",)):
-                ent = entity_of(obj, PLACE_ENTS)
-                if ent is not None:
-                    return ent
-    return None
+#: Prepositions of an occasion the event happened at, whose place and date are the event's too
+#: (corpus convention 9): "said at a news conference in Moscow", "signed during a visit to New
+#: Delhi on Saturday", "said in a statement on Friday".
+OCCASION_PREPS = frozenset({"at", "in", "during"})
+#: Verbs of a journey whose destination ("to Vientiane", "visit Moscow") is where the event
+#: they are made for takes place.
+TRAVEL_VERBS = frozenset({"travel", "fly", "go", "come", "head", "journey", "return", "visit", "arrive"})
+
+
+#: Verbs of meeting or going somewhere whose infinitive of purpose happens there and then
+#: (not "agreed in Lima to resume talks", which the parser may hang the same way).
+PURPOSE_HOSTS = TRAVEL_VERBS | {"meet", "gather", "convene", "assemble", "hold", "host"}
+
+
+def _purpose_of(verb: Token) -> Token | None:
+    """The verb an infinitive of purpose belongs to: "met in Male to discuss it" -> met."""
+    if verb.pos_ not in syntax.VERBAL or verb.dep_ != "advcl" or verb.head.i == verb.i:
+        return None
+    if verb.head.lemma_.lower() not in PURPOSE_HOSTS:
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in verb.children):
+        return None
+    return verb.head

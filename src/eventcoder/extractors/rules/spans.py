@@ -13,6 +13,7 @@ from eventcoder.extractors.rules.syntax import (
     children,
     conjuncts,
     coordinated_with,
+    prep_objects,
     resolve_relative,
 )
 
@@ -228,7 +229,55 @@ def entity_of(token: Token, labels: frozenset) -> Span | None:
         start -= 1
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
+    if end - start > 1 and doc[end - 1].tag_ == "POS":  # "next week's summit": the date is "next week"
+        end -= 1
     return doc[start:end]
+
+
+# -- places of occasions ----------------------------------------------------------------------------
+
+#: Prepositions whose object can be the place of an event.
+PLACE_PREPS = frozenset({"in", "at"})
+#: Nouns for a settlement named by an of-phrase: "the seaside town of Hua Hin" is in Hua Hin.
+SETTLEMENT_NOUNS = frozenset({"town", "city", "village", "capital", "port", "resort", "region", "province", "island",
+                              "enclave", "district", "oasis"})
+#: Occasions whose "to PLACE" is where they happen: "a visit to Beijing".
+JOURNEY_NOUNS = frozenset({"visit", "trip", "tour", "journey", "mission"})
+
+
+def place_of(noun: Token) -> Span | None:
+    """The place entity a noun names: "Geneva", or "the Moroccan town of Bouznika"."""
+    ent = entity_of(noun, PLACE_ENTS)
+    if ent is None and noun.lemma_.lower() in SETTLEMENT_NOUNS:
+        for obj in prep_objects([noun], ("of",)):
+            # a name there is a place, whatever entity the tagger made of it
+            ent = entity_of(obj, PLACE_ENTS) or (entity_of(obj, frozenset({obj.ent_type_})) if obj.pos_ == "PROPN" else None)
+            if ent is not None:
+                break
+    return ent
+
+
+def occasion(noun: Token) -> list[tuple[str, Span]]:
+    """The place and date of an occasion noun ("a news conference in Moscow", "a visit to New
+    Delhi on Saturday", "Monday's meeting")."""
+    found: list[tuple[str, Span]] = []
+    for child in noun.children:
+        if child.dep_ == "poss":
+            ent = entity_of(child, TIME_ENTS)
+            if ent is not None:
+                found.append(("time", ent))
+        if child.dep_ != "prep":
+            continue
+        word = child.lower_
+        for obj in children(child, ("pobj",)):
+            ent = entity_of(obj, TIME_ENTS)
+            if ent is not None and word in ("on", "in", "at") and not is_duration(ent):
+                found.append(("time", ent))
+                continue
+            ent = place_of(obj)
+            if ent is not None and (word in PLACE_PREPS or (word == "to" and noun.lemma_.lower() in JOURNEY_NOUNS)):
+                found.append(("place", ent))
+    return found
 
 
 # -- what is said, agreed, discussed or refused ---------------------------------------------------
@@ -295,6 +344,16 @@ def _trailing_adjunct(prep: Token, located: set[str]) -> tuple[str, Span | None]
     return None
 
 
+def _closing_during(last: Token, top: Token, inside: set[int]) -> Token | None:
+    """A "during" phrase that closes the topic phrase: the occasion of the event, not its topic."""
+    current = last
+    while current.i != top.i and current.i in inside:
+        if current.dep_ == "prep" and current.lower_ == "during" and current.right_edge.i == last.i:
+            return current
+        current = current.head
+    return None
+
+
 def topic_span(token: Token, limits: tuple[int, int], trigger: set[int], located: set[str],
                max_len: int = MAX_TOPIC, split: bool = True) -> tuple[Span | None, list[tuple[str, Span]]]:
     """What was discussed, agreed or refused, and the place and time split off its end.
@@ -321,6 +380,11 @@ def topic_span(token: Token, limits: tuple[int, int], trigger: set[int], located
             last = last.head
         if last.dep_ != "prep" or last.right_edge.i != end - 1 or last.i <= token.i:
             break
+        during = _closing_during(doc[end - 1], token, inside) if split else None
+        if during is not None:  # "a convergence of views on fishing during a phone call on Monday"
+            adjuncts += [found_adjunct for obj in children(during, ("pobj",)) for found_adjunct in occasion(obj)]
+            end = during.i
+            continue
         adjunct = _trailing_adjunct(last, located)
         if adjunct is None or (adjunct[0] != "means" and not (split and last.head.i in heads)):
             break
