@@ -265,3 +265,30 @@ def test_a_place_is_not_taken_from_an_infinitive_that_is_agreed(rules, nlp):
     text = "Peru and Chile agreed in Lima on Friday to resume talks on the maritime border."
     talks = find(extract(rules, nlp, text), "MEETING", "talks")
     assert fillers(talks, "place") == [] and fillers(talks, "time") == []
+
+
+# -- modality of circumstances, clauses of time and denied proposals ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, label, trigger, modality",
+    [
+        # what an event is only the circumstance of does not lend it its own lemma's plan
+        ("Andean leaders agreed at a summit in Quito on Friday to open talks on tariffs.", "MEETING", "summit", "asserted"),
+        ("The ministers failed to agree at a meeting in Lima on Monday.", "MEETING", "meeting", "asserted"),
+        # a future date possessor, a clause of time in the present under a future
+        ("Chile declined to attend next week's summit in Lima.", "MEETING", "summit", "planned"),
+        ("The envoy is expected to urge both sides to cut tariffs when they meet in Quito on Friday.", "MEETING", "meet", "planned"),
+        # an event that is due
+        ("The talks are due to resume in Geneva on Monday.", "MEETING", "talks", "planned"),
+        # not answering a proposal leaves what it proposed as unreal as before, not negated
+        ("Caracas did not respond to Bogota's proposal for border talks.", "MEETING", "talks", "hypothetical"),
+    ],
+)
+def test_modality_of_circumstances_and_plans(rules, nlp, text, label, trigger, modality):
+    assert find(extract(rules, nlp, text), label, trigger).modality == modality
+
+
+def test_a_past_clause_of_time_keeps_its_own_past(rules, nlp):
+    text = "Serbia will join the customs union in January after Croatia lifted its veto."
+    assert find(extract(rules, nlp, text), "REFUSAL", "veto").modality == "asserted"

@@ -37,6 +37,12 @@ ADJUNCT_PREPS = frozenset({"at", "after", "following", "since", "amid", "through
 MAX_DEPTH = 5
 #: Longest prepositional phrase of a copula read as a fixed cue phrase ("out of the question").
 MAX_PHRASE = 4
+#: Subordinators of a clause of time: "is expected to call on them when they meet" shares the
+#: future of the clause it hangs on, and nothing else of it.
+TEMPORAL_MARKS = frozenset({"when", "after", "before", "until", "till", "while", "once", "as"})
+#: A clause of time about the future is in the present ("when they meet"); "after Austria
+#: lifted its veto" is a past of its own.
+PRESENT_TAGS = frozenset({"VBP", "VBZ", "VB"})
 #: Conjunctions across which coordinated verbs share no negation or modal.
 CONTRASTIVE = frozenset({"but", "yet", "though", "although", "whereas"})
 
@@ -96,6 +102,8 @@ def _keys(token: Token, via: Token | None, controls: bool = False) -> list[str]:
         elif child.dep_ == "prep" and token.pos_ == "AUX" and child.right_edge.i - child.i < MAX_PHRASE:
             # a copula's fixed phrase: "a ceasefire is out of the question", "is off the table"
             keys.append(f"{lemma} {child.doc[child.i : child.right_edge.i + 1].text.lower()}")
+        elif child.dep_ == "acomp" and token.pos_ == "AUX" and any(g.dep_ == "xcomp" for g in child.children):
+            keys.append(child.lemma_.lower())  # "the talks are due to resume": the subject's event is due
     return keys
 
 
@@ -168,6 +176,11 @@ def _chain(anchor: Token, cues: ModalityCues, statement: bool = False) -> Chain:
             head = reporting_host(current)
             current = head  # "let them hold it, discussing X": the participle shares the clause's mood
             chain.siblings.add(head.i)
+        elif current.dep_ == "advcl" and head.pos_ in VERBAL and current.tag_ in PRESENT_TAGS and any(
+                m.dep_ in ("mark", "advmod") and m.lower_ in TEMPORAL_MARKS and m.i < current.i for m in current.children):
+            if chain.adjunct is None:
+                chain.adjunct = len(chain.links)
+            current = head
         elif current.dep_ in ("acl", "relcl") and head.pos_ not in VERBAL and _is_infinitive(current):
             chain.irrealis = True  # "efforts to reach a deal", "the way to launch a dialogue"
             current = head
@@ -237,11 +250,16 @@ def detect_modality(
     found = "negated" if _negative_governor(chain.reporter, cues) else "asserted"
 
     depth_now = 0
+    #: The depth of the first wish or possibility passed ("proposal", "ready"): a negation above
+    #: it ("did not respond to the proposal for talks") leaves the event hypothetical.
+    unreal_from: int | None = None
 
     def claim(modality: str) -> None:
         nonlocal found
         if chain.detached is not None and depth_now >= chain.detached:
             return
+        if modality == "negated" and unreal_from is not None and depth_now > unreal_from:
+            modality = "hypothetical"
         if chain.adjunct is not None and depth_now >= chain.adjunct and modality != "planned":
             return
         if RANK[modality] > RANK[found]:
@@ -268,7 +286,12 @@ def detect_modality(
                 # "did not rule out a meeting", "has no interest in talks": denying a wish or
                 # a possibility leaves the event as unreal as before, not negated.
                 wish = not any(k in cues.negated_governors for k in keys)
-            if any(k in cues.planned_governors for k in keys):
+                if wish and unreal_from is None:
+                    unreal_from = depth
+            # the word an event is only the circumstance of: its own lemma's plan is for what it
+            # governs ("agreed at a summit to open talks": the summit is not planned)
+            host = chain.adjunct is not None and depth == chain.adjunct
+            if any(k in cues.planned_governors for k in keys) and not host:
                 claim("planned")
             if depth == 1 and via is not None and any(k in cues.sought_governors for k in keys):
                 claim("hypothetical")
@@ -303,7 +326,7 @@ def detect_modality(
                 # "nobody met them", "no officials met them"
                 if word in NEGATIVE_SUBJECTS or (depth == 0 and any(g.dep_ == "det" and g.lower_ in NEGATORS for g in child.children)):
                     claim("negated")
-            if dep in ("npadvmod", "prep", "pobj") and depth <= 1 and not future_is_asserted:
+            if dep in ("npadvmod", "prep", "pobj", "poss") and depth <= 1 and not future_is_asserted:
                 if _future_time(child, cues):
                     claim("planned")
         if depth == 0 and token.pos_ not in VERBAL and not statement:
