@@ -292,3 +292,46 @@ def test_modality_of_circumstances_and_plans(rules, nlp, text, label, trigger, m
 def test_a_past_clause_of_time_keeps_its_own_past(rules, nlp):
     text = "Serbia will join the customs union in January after Croatia lifted its veto."
     assert find(extract(rules, nlp, text), "REFUSAL", "veto").modality == "asserted"
+
+
+# -- statements the rules missed, and what a verb of judging says --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, trigger, speaker",
+    [
+        ("The mission needs more officers, its commander told the council, appealing to member states to send police.",
+         "appealing", "its commander"),
+        ("The UN children's agency appealed for $300 million to feed families in Gaza.", "appealed", "The UN children's agency"),
+        ("Quito said it had no interest in new talks, state media reported.", "reported", "state media"),
+        ("Caracas blamed the sanctions for the fuel shortage.", "blamed", "Caracas"),
+    ],
+)
+def test_statements_by_appeal_report_and_blame(rules, nlp, text, trigger, speaker):
+    event = find(extract(rules, nlp, text), "STATEMENT", trigger)
+    assert event.trigger.text == trigger
+    assert fillers(event, "speaker") == [speaker]
+
+
+def test_a_thing_blamed_is_no_statement(rules, nlp):
+    assert not [e for e in extract(rules, nlp, "Heavy rain was blamed for the floods.") if e.label == "STATEMENT"]
+
+
+def test_an_appeal_participle_is_not_part_of_the_told_content(rules, nlp):
+    text = "Its commander told the council that the mission needs more officers, appealing to member states to send police."
+    told = find(extract(rules, nlp, text), "STATEMENT", "told")
+    assert fillers(told, "content") == ["the mission needs more officers"]
+
+
+@pytest.mark.parametrize(
+    "text, trigger, content",
+    [
+        ("Lima accused Santiago of stoking tensions on the border, a minister told reporters.", "accused",
+         "Santiago of stoking tensions on the border"),
+        ("Each side blamed the other for starting the clash.", "blamed", "the other for starting the clash"),
+        ('The minister called the decision "a betrayal".', "called", 'the decision "a betrayal"'),
+        ("Rights groups condemned the deal as a breach of the law.", "condemned", "the deal"),
+    ],
+)
+def test_what_a_verb_of_judging_says_of_its_object(rules, nlp, text, trigger, content):
+    assert fillers(find(extract(rules, nlp, text), "STATEMENT", trigger), "content") == [content]

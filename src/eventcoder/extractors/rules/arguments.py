@@ -178,7 +178,8 @@ def is_actor(token: Token, actor_nouns: set[str]) -> bool:
         return True
     if token.pos_ == "PRON":
         return token.lower_ in PERSONAL_PRONOUNS
-    return token.lemma_.lower() in actor_nouns
+    # the surface form too: the lemmatizer makes "media" "medium"
+    return token.lemma_.lower() in actor_nouns or token.lower_ in actor_nouns
 
 
 #: Prepositions of a noun trigger's complements, the last of which the parser often hangs the

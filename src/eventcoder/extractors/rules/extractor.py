@@ -32,6 +32,7 @@ from eventcoder.extractors.rules.spans import (
     actor_spans,
     clause_span,
     entity_of,
+    object_content,
     parenthetical_content,
     refused_head,
     subtree_span,
@@ -246,6 +247,10 @@ class RuleExtractor:
                     yield None, span
                     for adjunct_role, adjunct in adjuncts:
                         yield FALLBACK + adjunct_role, adjunct
+            elif kind == "CONTENT" and slot == "object":
+                span = object_content(head, match.anchor, limits, trigger)
+                if span is not None:
+                    yield None, span
             else:
                 span = clause_span(head, limits, trigger) if kind == "CONTENT" else subtree_span(head, limits, trigger, drop=frozenset())
                 if span is not None:

@@ -290,11 +290,16 @@ TRAILING_PLACE_PREPS = frozenset({"in", "at"})
 TRAILING_TIME_PREPS = frozenset({"on", "in", "at"})
 
 
+#: Participles of saying or appealing that continue the reporting clause (beside syntax's).
+CONTINUING_PARTICIPLES = SAYING_PARTICIPLES | {"appeal", "demand", "ask", "blame", "condemn", "criticise", "criticize",
+                                               "welcome", "describe", "plead", "press", "warn", "vow", "pledge"}
+
+
 def _continues_reporting(child: Token) -> bool:
     """A dependent the parser hung inside a reported clause that belongs to the reporting one:
     "said it would boycott X, describing it as ..." and "urged X to be guided by Y and pointed
     to Z" (a finite verb cannot be coordinated with the infinitive before it)."""
-    if child.dep_ == "advcl" and child.tag_ == "VBG" and child.lemma_.lower() in SAYING_PARTICIPLES:
+    if child.dep_ == "advcl" and child.tag_ == "VBG" and child.lemma_.lower() in CONTINUING_PARTICIPLES:
         return not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in child.children)
     return child.dep_ == "conj" and child.pos_ in VERBAL and coordinated_with(child).i != child.head.i
 
@@ -443,3 +448,31 @@ def is_duration(span: Span) -> bool:
     if root.lemma_.lower() not in TIME_UNITS or any(t.lower_ in POINT_WORDS for t in span):
         return False
     return root.tag_ == "NNS" or any(t.like_num or t.lower_ in ("a", "an") or t.dep_ == "nummod" for t in span)
+
+
+#: What a verb of judging says of its object: "accused X of Y", "blamed X for Y", "described X
+#: as Y", "called X 'shameful'".
+PREDICATE_PREPS = frozenset({"of", "for", "as"})
+#: Verbs whose content is the object with what is said of it; for "condemned X as Y" and
+#: "welcomed X as Y" the content is the object alone (corpus convention 10).
+JUDGING_VERBS = frozenset({"accuse", "blame", "describe", "call", "dub", "brand", "label", "term", "characterise",
+                           "characterize", "portray", "deem"})
+
+
+def object_content(head: Token, verb: Token, limits: tuple[int, int], trigger: set[int]) -> Span | None:
+    """The content of a verb of judging that takes its object: the object with what is said of
+    it (corpus convention 10: "accused X of Y" -> "X of Y"), when that follows the object, up to
+    a comma ("..., Deputy Minister X told reporters" is the reporting clause)."""
+    span = clause_span(head, limits, trigger)
+    if span is None or head.head.i != verb.i or verb.lemma_.lower() not in JUDGING_VERBS:
+        return span
+    after = [c for c in verb.children if c.i >= span.end and (c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in PREDICATE_PREPS))]
+    if not after:
+        return span
+    first = min(after, key=lambda c: c.i)
+    between = head.doc[span.end : first.left_edge.i]
+    if any(not (t.is_punct and t.text in "\"'“”‘’") for t in between):
+        return span
+    end = first.right_edge.i + 1
+    comma = next((t.i for t in head.doc[first.i : end] if t.text in (",", ";")), None)
+    return clipped(head, span.start, comma if comma is not None else end, limits, trigger) or span
