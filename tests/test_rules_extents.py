@@ -335,3 +335,21 @@ def test_an_appeal_participle_is_not_part_of_the_told_content(rules, nlp):
 )
 def test_what_a_verb_of_judging_says_of_its_object(rules, nlp, text, trigger, content):
     assert fillers(find(extract(rules, nlp, text), "STATEMENT", trigger), "content") == [content]
+
+
+@pytest.mark.parametrize(
+    "text, speaker, content",
+    [
+        ("Peru could block the opening of the next trade chapter with Bolivia, a government source in Lima said.",
+         "a government source", "Peru could block the opening of the next trade chapter with Bolivia"),
+        ("The delegation will boycott the talks in Geneva, its representative at the United Nations said.",
+         "its representative", "The delegation will boycott the talks in Geneva"),
+    ],
+)
+def test_a_speaker_hung_inside_the_quote_before_said(rules, nlp, text, speaker, content):
+    events = extract(rules, nlp, text)
+    said = find(events, "STATEMENT", "said")
+    assert fillers(said, "speaker") == [speaker]
+    assert fillers(said, "content") == [content]
+    refusal = find(events, "REFUSAL", "")
+    assert not any(speaker in r for r in fillers(refusal, "refused"))

@@ -19,6 +19,7 @@ from eventcoder.extractors.rules.spans import (
     is_duration,
     occasion,
     place_of,
+    trailing_speaker,
 )
 
 #: Prepositions whose object can be a date (PLACE_PREPS: those whose object a place).
@@ -32,6 +33,8 @@ class Slots:
     def __init__(self, anchor: Token, tokens: list[Token], trigger: set[int], governors: frozenset[str], actor_nouns: set[str]):
         self.anchor, self.tokens, self.trigger, self.governors = anchor, tokens, trigger, governors
         self.actor_nouns = actor_nouns
+        #: The trigger's sentence (``syntax.Regions``), for fillers found by position.
+        self.limits: tuple[int, int] = (anchor.sent.start, anchor.sent.end)
         self._cache: dict[str, list[Token]] = {}
         self._governor: tuple[Token, Token | None] | None | bool = False
         #: Prepositional objects found under the trigger's object rather than the trigger.
@@ -69,7 +72,12 @@ class Slots:
         if slot in ("subject", "passive_subject"):
             deps = syntax.SUBJECT_DEPS if slot == "subject" else syntax.PASSIVE_SUBJECT_DEPS
             found, close = syntax.subject_of(anchor, deps)
-            return found if close else self._actors(found)
+            found = found if close else self._actors(found)
+            if not found and slot == "subject":  # "X could block it, a source in Sofia said"
+                speaker = trailing_speaker(anchor, self.limits)
+                if speaker is not None and is_actor(speaker, self.actor_nouns):
+                    return [speaker]
+            return found
         if slot == "agent":
             return syntax.prep_objects([anchor], ("by",))
         if slot == "object":

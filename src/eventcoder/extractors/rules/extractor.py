@@ -37,6 +37,7 @@ from eventcoder.extractors.rules.spans import (
     refused_head,
     subtree_span,
     topic_span,
+    trailing_speaker,
     without_infinitive_to,
 )
 from eventcoder.extractors.rules.syntax import VERBAL, Regions
@@ -192,6 +193,10 @@ class RuleExtractor:
         """(role override, span) for each filler of ``slot``; the override is "place", a
         ``FALLBACK`` place or time, or None."""
         slots, trigger = match.slots, match.slots.trigger
+        if kind == "CONTENT":  # the quote ends before a speaker the parser hung inside it
+            speaker = trailing_speaker(match.anchor, limits)
+            if speaker is not None and speaker.i in {t.i for t in slots["subject"]}:
+                limits = (limits[0], speaker.left_edge.i)
         if slot == "clause" and kind == "CONTENT":
             heads = slots["clause"]
             if not heads and slots.governor is not None:  # "said in a statement that ..."

@@ -371,7 +371,8 @@ def topic_span(token: Token, limits: tuple[int, int], trigger: set[int], located
     "by phone" is split off.
     """
     found: list[int] = []
-    _collect(token, lambda child: not (child.dep_ == "relcl" and child.doc[child.left_edge.i - 1].text == ","), found)
+    _collect(token, lambda child: not (child.dep_ == "relcl" and child.doc[child.left_edge.i - 1].text == ",")
+             and not _speaker_after(child, limits), found)
     inside = set(found)
     end = max(found) + 1
     adjuncts: list[tuple[str, Span]] = []
@@ -476,3 +477,30 @@ def object_content(head: Token, verb: Token, limits: tuple[int, int], trigger: s
     end = first.right_edge.i + 1
     comma = next((t.i for t in head.doc[first.i : end] if t.text in (",", ";")), None)
     return clipped(head, span.start, comma if comma is not None else end, limits, trigger) or span
+
+
+def _speaker_after(child: Token, limits: tuple[int, int]) -> bool:
+    """An apposition that is the speaker of the reporting verb right after it (``trailing_speaker``)."""
+    after = child.right_edge.i + 1
+    if child.dep_ != "appos" or after >= limits[1]:
+        return False
+    speaker = trailing_speaker(child.doc[after], limits)
+    return speaker is not None and speaker.i == child.i
+
+
+def trailing_speaker(verb: Token, limits: tuple[int, int]) -> Token | None:
+    """"X could block it, a government source in Sofia said": a reporting verb with no subject
+    whose speaker the parser hung inside the quote before it (as an apposition of its last
+    noun). The speaker is the one phrase between the last comma and the verb."""
+    if verb.pos_ != "VERB" or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        return None
+    doc = verb.doc
+    comma = verb.i - 1
+    while comma > limits[0] and doc[comma].text != ",":
+        comma -= 1
+    if comma <= limits[0] or comma >= verb.i - 1 or doc[comma].text != ",":
+        return None
+    roots = [t for t in doc[comma + 1 : verb.i] if not comma < t.head.i < verb.i]
+    if len(roots) != 1 or roots[0].pos_ not in ("NOUN", "PROPN") or roots[0].head.i > verb.i:
+        return None
+    return roots[0]
