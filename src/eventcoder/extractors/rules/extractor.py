@@ -33,19 +33,26 @@ from eventcoder.extractors.rules.score import (
 )
 from eventcoder.extractors.rules.senses import SenseChecks
 from eventcoder.extractors.rules.spans import (
-    MAX_CONTENT,
     PLACE_ENTS,
     TIME_ENTS,
     actor_spans,
+    clause_span,
     entity_of,
+    object_content,
     parenthetical_content,
+    refused_head,
     subtree_span,
+    topic_span,
+    trailing_speaker,
+    without_infinitive_to,
 )
 from eventcoder.extractors.rules.syntax import VERBAL, Regions
 
 NAME = "rules"
 #: Reported clauses of saying verbs, and the relations a parenthetical "X said" hangs by.
 PARENTHETICAL_DEPS = frozenset({"parataxis", "ccomp"})
+#: Role override of a place or time split off a topic: used only when the event has none.
+FALLBACK = "fallback:"
 
 
 class Rule:
@@ -105,6 +112,7 @@ class RuleExtractor:
         self._lowered: dict[int, int] = {}
         self.actor_nouns = patterns.lexicon["actor_nouns"]
         self.senses = SenseChecks(patterns.lexicon)
+        self.located = patterns.lexicon.get("located_nouns", set())
         self.matcher = IndexedMatcher(vocab)
         self.dep_matcher = GatedDependencyMatcher(vocab)
         self.rules: dict[str, Rule] = {}
@@ -186,15 +194,21 @@ class RuleExtractor:
 
     # -- arguments ----------------------------------------------------------------------------
 
-    def _spans(self, match: Match, slot: str, kind: str, repeats: bool, limits: tuple[int, int]) -> Iterator[tuple[str | None, Span]]:
-        """(role override, span) for each filler of ``slot``; the override is "place" or None."""
+    def _spans(self, match: Match, slot: str, kind: str, repeats: bool, limits: tuple[int, int],
+               role_name: str = "") -> Iterator[tuple[str | None, Span]]:
+        """(role override, span) for each filler of ``slot``; the override is "place", a
+        ``FALLBACK`` place or time, or None."""
         slots, trigger = match.slots, match.slots.trigger
+        if kind == "CONTENT":  # the quote ends before a speaker the parser hung inside it
+            speaker = trailing_speaker(match.anchor, limits)
+            if speaker is not None and speaker.i in {t.i for t in slots["subject"]}:
+                limits = (limits[0], speaker.left_edge.i)
         if slot == "clause" and kind == "CONTENT":
             heads = slots["clause"]
             if not heads and slots.governor is not None:  # "said in a statement that ..."
                 heads = [t for t in slots.governor.children if t.dep_ == "ccomp"]
             if heads:
-                span = subtree_span(heads[0], limits, trigger, drop=frozenset(), max_len=MAX_CONTENT)
+                span = clause_span(heads[0], limits, trigger)
             elif self._parenthetical(match.anchor):
                 span = parenthetical_content(match.anchor, limits, trigger)
             else:
@@ -209,6 +223,9 @@ class RuleExtractor:
                 continue  # "agreed on Thursday": a date, not what was agreed
             if kind == "ACTOR" and head.i in slots.borrowed:
                 continue
+            if (kind == "CONTENT" and slot == "object" and head.ent_type_ == "PERSON"
+                    and match.anchor.lemma_ in self.patterns.cues.reporting_verbs):
+                continue  # "Makei said as he met ... Amy Pope": a person is not what is said, a misparse
             if slot in match.rule.places and head.ent_type_ in PLACE_ENTS:
                 place = entity_of(head, PLACE_ENTS)
                 if place is not None:
@@ -230,16 +247,32 @@ class RuleExtractor:
                 span = entity_of(head, PLACE_ENTS) or subtree_span(head, limits, trigger)
                 if span is not None:
                     yield None, span
+            elif kind == "TOPIC":
+                refused = role_name == "refused"
+                if refused:
+                    head = refused_head(head, self.patterns.cues.participation_governors)
+                span, adjuncts = topic_span(head, limits, trigger, self.located, split=not refused)
+                if refused:
+                    span = without_infinitive_to(span, head)
+                if span is not None:
+                    yield None, span
+                    for adjunct_role, adjunct in adjuncts:
+                        yield FALLBACK + adjunct_role, adjunct
+            elif kind == "CONTENT" and slot == "object":
+                span = object_content(head, match.anchor, limits, trigger)
+                if span is not None:
+                    yield None, span
             else:
-                max_len = MAX_CONTENT if kind == "CONTENT" else 40
-                span = subtree_span(head, limits, trigger, drop=frozenset(), max_len=max_len)
+                span = clause_span(head, limits, trigger) if kind == "CONTENT" else subtree_span(head, limits, trigger, drop=frozenset())
                 if span is not None:
                     yield None, span
 
     @staticmethod
     def _parenthetical(anchor: Token) -> bool:
         """"“We are ready,” Makei said": a reporting clause after the quote it comments on."""
-        if anchor.head.i >= anchor.i or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in anchor.children):
+        # "X, Y said as he met with ... Amy Pope": a person is never what is said, only a misparse
+        if anchor.head.i >= anchor.i or any(c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.ent_type_ != "PERSON")
+                                            for c in anchor.children):
             return False
         if anchor.dep_ in PARENTHETICAL_DEPS:
             return True
@@ -270,6 +303,7 @@ class RuleExtractor:
             arguments.append(Argument(role=role_name, start=span.start_char, end=span.end_char, text=span.text))
 
         actor_tails: list[Span] = []
+        fallbacks: list[tuple[str, Span]] = []
         # "refused to attend the summit", "would not attend the summit": who stays away is the
         # refuser, not a participant of the meeting held by others.
         governor = match.slots.governor
@@ -279,7 +313,10 @@ class RuleExtractor:
             if stays_away and slot == "governor_subject":
                 continue
             role = etype.role(role_name)
-            for override, span in self._spans(match, slot, role.kind, role.repeats, limits):
+            for override, span in self._spans(match, slot, role.kind, role.repeats, limits, role_name):
+                if override is not None and override.startswith(FALLBACK):
+                    fallbacks.append((override[len(FALLBACK):], span))
+                    continue
                 add(override or role_name, span)
                 if role.kind == "ACTOR" and override is None:
                     actor_tails.append(span)
@@ -289,10 +326,13 @@ class RuleExtractor:
         actors = [doc[a_span.end - 1] for a_span in actor_tails if not left <= a_span.end - 1 <= right]
         object_role = etype.role(match.rule.pattern.slots.get("object", ""))
         objects = object_role is not None and object_role.kind == "ACTOR"  # not "said Amy Pope in Geneva"
-        for role_name, span in places_and_times(match.slots, limits, actors, objects):
+        for role_name, span in places_and_times(match.slots, limits, actors, objects, self.located):
             if any(span.start_char < a.end and a.start < span.end_char for a in arguments if a.role != "content"):
                 continue
             add(role_name, span)
+        for role_name, span in fallbacks:
+            if not any(a.role == role_name for a in arguments):
+                add(role_name, span)
         pattern = match.rule.pattern
         modality = pattern.modality or detect_modality(
             match.anchor, match.slots.trigger, self.patterns.cues, pattern.negation_in_trigger, pattern.future_is_asserted,

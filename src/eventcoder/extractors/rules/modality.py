@@ -35,6 +35,14 @@ RANK = {"asserted": 0, "planned": 1, "hypothetical": 2, "negated": 3}
 #: the summit" says the meeting did not happen, not the summit.
 ADJUNCT_PREPS = frozenset({"at", "after", "following", "since", "amid", "throughout", "despite", "before", "during"})
 MAX_DEPTH = 5
+#: Longest prepositional phrase of a copula read as a fixed cue phrase ("out of the question").
+MAX_PHRASE = 4
+#: Subordinators of a clause of time: "is expected to call on them when they meet" shares the
+#: future of the clause it hangs on, and nothing else of it.
+TEMPORAL_MARKS = frozenset({"when", "after", "before", "until", "till", "while", "once", "as"})
+#: A clause of time about the future is in the present ("when they meet"); "after Austria
+#: lifted its veto" is a past of its own.
+PRESENT_TAGS = frozenset({"VBP", "VBZ", "VB"})
 #: Conjunctions across which coordinated verbs share no negation or modal.
 CONTRASTIVE = frozenset({"but", "yet", "though", "although", "whereas"})
 
@@ -66,6 +74,10 @@ class ModalityCues:
     #: request"): the statement noun was made whatever the answer, so no cue of the answering
     #: verb reaches it, not even a future.
     response_governors: set[str] = field(default_factory=set)
+    #: Negotiating nouns with their preposition ("talks on", "negotiations over"): an event noun
+    #: that is their direct topic is only sought ("withdrew from the talks on a security pact":
+    #: the pact is hypothetical), while "talks on implementing the accord" leave the accord be.
+    sought_governors: set[str] = field(default_factory=set)
     irrealis_gerund_preps: set[str] = field(default_factory=set)
     stance_verbs: set[str] = field(default_factory=set)
 
@@ -87,6 +99,11 @@ def _keys(token: Token, via: Token | None, controls: bool = False) -> list[str]:
     for child in token.children:
         if child.dep_ == "prt" or (controls and child.dep_ in ("prep", "advmod")):
             keys.append(f"{lemma} {child.lower_}")
+        elif child.dep_ == "prep" and token.pos_ == "AUX" and child.right_edge.i - child.i < MAX_PHRASE:
+            # a copula's fixed phrase: "a ceasefire is out of the question", "is off the table"
+            keys.append(f"{lemma} {child.doc[child.i : child.right_edge.i + 1].text.lower()}")
+        elif child.dep_ == "acomp" and token.pos_ == "AUX" and any(g.dep_ == "xcomp" for g in child.children):
+            keys.append(child.lemma_.lower())  # "the talks are due to resume": the subject's event is due
     return keys
 
 
@@ -159,6 +176,11 @@ def _chain(anchor: Token, cues: ModalityCues, statement: bool = False) -> Chain:
             head = reporting_host(current)
             current = head  # "let them hold it, discussing X": the participle shares the clause's mood
             chain.siblings.add(head.i)
+        elif current.dep_ == "advcl" and head.pos_ in VERBAL and current.tag_ in PRESENT_TAGS and any(
+                m.dep_ in ("mark", "advmod") and m.lower_ in TEMPORAL_MARKS and m.i < current.i for m in current.children):
+            if chain.adjunct is None:
+                chain.adjunct = len(chain.links)
+            current = head
         elif current.dep_ in ("acl", "relcl") and head.pos_ not in VERBAL and _is_infinitive(current):
             chain.irrealis = True  # "efforts to reach a deal", "the way to launch a dialogue"
             current = head
@@ -228,11 +250,16 @@ def detect_modality(
     found = "negated" if _negative_governor(chain.reporter, cues) else "asserted"
 
     depth_now = 0
+    #: The depth of the first wish or possibility passed ("proposal", "ready"): a negation above
+    #: it ("did not respond to the proposal for talks") leaves the event hypothetical.
+    unreal_from: int | None = None
 
     def claim(modality: str) -> None:
         nonlocal found
         if chain.detached is not None and depth_now >= chain.detached:
             return
+        if modality == "negated" and unreal_from is not None and depth_now > unreal_from:
+            modality = "hypothetical"
         if chain.adjunct is not None and depth_now >= chain.adjunct and modality != "planned":
             return
         if RANK[modality] > RANK[found]:
@@ -241,7 +268,7 @@ def detect_modality(
     scope = min((d for d in (chain.adjunct, chain.detached) if d is not None), default=None)
     if conditions and _has_conditional(tokens[:scope], cues):
         claim("hypothetical")
-    if chain.reporter is not None:
+    if chain.reporter is not None and not _performative_let(chain.reporter, anchor, cues):
         keys = _keys(chain.reporter, None)
         if any(k in cues.hypothetical_governors for k in keys):
             claim("hypothetical")
@@ -250,7 +277,7 @@ def detect_modality(
     for depth, (token, via) in enumerate(chain.links):
         depth_now = depth
         wish = False
-        if depth > 0 and token.i not in chain.siblings:
+        if depth > 0 and token.i not in chain.siblings and not _performative_let(token, anchor, cues):
             keys = _keys(token, via, token.i in chain.controllers)
             if any(k in cues.negated_governors for k in keys):
                 claim("negated")
@@ -259,8 +286,15 @@ def detect_modality(
                 # "did not rule out a meeting", "has no interest in talks": denying a wish or
                 # a possibility leaves the event as unreal as before, not negated.
                 wish = not any(k in cues.negated_governors for k in keys)
-            if any(k in cues.planned_governors for k in keys):
+                if wish and unreal_from is None:
+                    unreal_from = depth
+            # the word an event is only the circumstance of: its own lemma's plan is for what it
+            # governs ("agreed at a summit to open talks": the summit is not planned)
+            host = chain.adjunct is not None and depth == chain.adjunct
+            if any(k in cues.planned_governors for k in keys) and not host:
                 claim("planned")
+            if depth == 1 and via is not None and any(k in cues.sought_governors for k in keys):
+                claim("hypothetical")
         own = negation_in_trigger and depth == 0
         for child in token.children:
             if child.i in trigger and negation_in_trigger:
@@ -292,7 +326,7 @@ def detect_modality(
                 # "nobody met them", "no officials met them"
                 if word in NEGATIVE_SUBJECTS or (depth == 0 and any(g.dep_ == "det" and g.lower_ in NEGATORS for g in child.children)):
                     claim("negated")
-            if dep in ("npadvmod", "prep", "pobj") and depth <= 1 and not future_is_asserted:
+            if dep in ("npadvmod", "prep", "pobj", "poss") and depth <= 1 and not future_is_asserted:
                 if _future_time(child, cues):
                     claim("planned")
         if depth == 0 and token.pos_ not in VERBAL and not statement:
@@ -304,6 +338,22 @@ def detect_modality(
     if chain.irrealis:
         claim("hypothetical")
     return found
+
+
+#: The first person a "let" of saying speaks in: "let me say", "let us stress".
+FIRST_PERSON = frozenset({"me", "us"})
+
+
+def _performative_let(let: Token, anchor: Token, cues: ModalityCues) -> bool:
+    """"Let me say that ...", "let us stress ...": the speaker says it now, in saying it, so the
+    statement is asserted (docs/guidelines.md), unlike the exhortation "let's talk" or the
+    permission "they let him speak" (a "let" with a subject of its own is no imperative)."""
+    if let.lemma_.lower() != "let" or anchor.lemma_.lower() not in cues.reporting_verbs:
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in let.children):
+        return False
+    speakers = [c for c in (*anchor.children, *let.children) if c.dep_ in ("nsubj", "dobj")]
+    return any(c.lower_ in FIRST_PERSON for c in speakers)
 
 
 def _negative_governor(reporter: Token | None, cues: ModalityCues) -> bool:

@@ -38,7 +38,8 @@ SLOTS = frozenset(
 #: Extra scope for ``exclude``: any word of the trigger's sentence.
 SENTENCE = "sentence"
 #: Word lists of the ``lexicon`` section and what they are used for.
-LEXICON_KEYS = frozenset({"actor_nouns", "non_political_nouns", "refusable_nouns", "inanimate_nouns", "relationship_nouns"})
+LEXICON_KEYS = frozenset({"actor_nouns", "non_political_nouns", "refusable_nouns", "inanimate_nouns", "relationship_nouns",
+                          "located_nouns"})
 
 
 def is_slot(name: str) -> bool:
